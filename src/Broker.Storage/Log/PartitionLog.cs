@@ -1,0 +1,403 @@
+using System.Buffers.Binary;
+using LogBroker.Protocol;
+using LogBroker.Protocol.Batches;
+using LogBroker.Protocol.Buffers;
+using LogBroker.Protocol.Wire;
+using LogBroker.Protocol.Errors;
+using LogBroker.Storage.Config;
+using LogBroker.Storage.Segments;
+using Microsoft.Extensions.Logging;
+
+namespace LogBroker.Storage.Log;
+
+/// <summary>
+/// A partition's append-only log: an ordered run of segments, the last one active.
+/// <para>
+/// Offsets: <see cref="LogStartOffset"/> (first offset kept), <see cref="LogEndOffset"/> (next offset to
+/// assign), <see cref="HighWatermark"/> (set by the caller; reads never pass it) and
+/// <see cref="RecoveryPoint"/> (everything below it is fsynced).
+/// </para>
+/// <para>
+/// Threading: appends, rolls, truncation, retention and the cleaner's segment swaps are serialised by one write
+/// lock; the append holds it across its <c>pwrite</c> because offsets must reach the file in the order
+/// they were assigned (the write lands in the page cache; fsync happens outside it). Reads take no
+/// lock: they read the published segment array and offsets, and hold a reference on the segment
+/// they read from.
+/// </para>
+/// </summary>
+public sealed partial class PartitionLog : IDisposable
+{
+    private readonly Lock _writeLock = new();
+    private readonly Lock _flushLock = new();
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly BatchStamper _stamper = new();
+    private Segment[] _segments;
+    private LogConfig _config;
+    private long _logStartOffset;
+    private long _logEndOffset;
+    private long _highWatermark;
+    private long _recoveryPoint;
+    private long _lastFlushMs;
+    private bool _closed;
+
+    private PartitionLog(TopicPartition topicPartition, string directory, LogConfig config, LogLoader.Loaded loaded, LeaderEpochCache epochs, LogOpenOptions options, ILogger logger, TimeProvider time)
+    {
+        TopicPartition = topicPartition;
+        Directory = directory;
+        _config = config;
+        _logger = logger;
+        _time = time;
+        _segments = loaded.Segments;
+        LeaderEpochs = epochs;
+        _logStartOffset = loaded.LogStartOffset;
+        _logEndOffset = _segments[^1].NextOffset;
+        _recoveryPoint = Math.Min(options.CleanShutdown ? _logEndOffset : options.RecoveryPoint, _logEndOffset);
+        _highWatermark = Math.Clamp(options.HighWatermark ?? _logEndOffset, _logStartOffset, _logEndOffset);
+        _lastFlushMs = time.GetUtcNow().ToUnixTimeMilliseconds();
+        WasRecovered = loaded.Recovered;
+    }
+
+    public TopicPartition TopicPartition { get; }
+
+    public string Directory { get; }
+
+    public LeaderEpochCache LeaderEpochs { get; }
+
+    public LogConfig Config => Volatile.Read(ref _config);
+
+    public long LogStartOffset => Volatile.Read(ref _logStartOffset);
+
+    public long LogEndOffset => Volatile.Read(ref _logEndOffset);
+
+    public long HighWatermark => Volatile.Read(ref _highWatermark);
+
+    public long RecoveryPoint => Volatile.Read(ref _recoveryPoint);
+
+    /// <summary>True when opening this log needed a recovery scan.</summary>
+    public bool WasRecovered { get; }
+
+    /// <summary>True once a read found a batch that failed its CRC check; the next start will recover this log.</summary>
+    public bool HasCorruption { get; private set; }
+
+    /// <summary>
+    /// Told the new log end offset after every truncation, outside the write lock: the cleaner moves its
+    /// checkpoint back so that offsets written again are cleaned as dirty (Kafka's maybeTruncateCheckpoint).
+    /// Set once by the log manager when it opens or creates the log.
+    /// </summary>
+    internal Action<PartitionLog, long>? TruncationObserver { get; set; }
+
+    /// <summary>The published segment array, oldest first, the active segment last: for the cleaner, which reads it as readers do.</summary>
+    internal Segment[] CurrentSegments => Volatile.Read(ref _segments);
+
+    public int SegmentCount => Volatile.Read(ref _segments).Length;
+
+    public long SizeInBytes
+    {
+        get
+        {
+            long size = 0;
+            foreach (var segment in Volatile.Read(ref _segments))
+            {
+                size += segment.Size;
+            }
+
+            return size;
+        }
+    }
+
+    public IReadOnlyList<SegmentInfo> Segments
+    {
+        get
+        {
+            var segments = Volatile.Read(ref _segments);
+            var result = new SegmentInfo[segments.Length];
+            for (var i = 0; i < segments.Length; i++)
+            {
+                var s = segments[i];
+                result[i] = new SegmentInfo(s.BaseOffset, s.NextOffset, s.Size, s.LargestTimestamp, s.IsActive);
+            }
+
+            return result;
+        }
+    }
+
+    /// <summary>Opens (and if needed recovers) the log in <paramref name="directory"/>, creating it when new.</summary>
+    public static PartitionLog Open(string directory, TopicPartition topicPartition, LogConfig config, LogOpenOptions options, ILogger logger, TimeProvider time)
+    {
+        System.IO.Directory.CreateDirectory(directory);
+        var epochs = LeaderEpochCache.Load(directory);
+        var loaded = LogLoader.Load(directory, config, options, epochs, logger, time.GetUtcNow().ToUnixTimeMilliseconds());
+        var log = new PartitionLog(topicPartition, directory, config, loaded, epochs, options, logger, time);
+        epochs.TruncateFromEnd(log.LogEndOffset);
+        epochs.TruncateFromStart(log.LogStartOffset);
+        if (loaded.Recovered)
+        {
+            log.Flush();
+        }
+
+        return log;
+    }
+
+    public void UpdateConfig(LogConfig config) => Volatile.Write(ref _config, config);
+
+    /// <summary>Moves the high watermark, clamped to [log start, log end]. For a single replica it follows the log end.</summary>
+    public void UpdateHighWatermark(long highWatermark) =>
+        Volatile.Write(ref _highWatermark, Math.Clamp(highWatermark, LogStartOffset, LogEndOffset));
+
+    /// <summary>
+    /// Validates and appends the batches a producer (or a leader, for a follower) sent for this partition.
+    /// Either all of them are appended or none is. Producer batches get consecutive offsets from the log
+    /// end, the leader epoch, and with <c>message.timestamp.type=LogAppendTime</c> the append time (and a
+    /// new CRC); the records themselves are written exactly as received.
+    /// </summary>
+    public AppendResult Append(ReadOnlyMemory<byte> batches, int leaderEpoch, AppendOrigin origin = AppendOrigin.Client)
+    {
+        var config = Config;
+        var mode = origin == AppendOrigin.Client ? BatchValidationMode.Produce : BatchValidationMode.Stored;
+        var verdict = RecordBatchValidator.ValidateAll(batches.Span, config.MaxMessageBytes, mode, out var batchCount, out var recordCount);
+        if (!verdict.IsValid)
+        {
+            return AppendResult.Failed(verdict.ErrorCode, verdict.Message!, LogStartOffset);
+        }
+
+        if (batches.Length > config.SegmentBytes)
+        {
+            return AppendResult.Failed(ErrorCode.RecordListTooLarge, $"{batches.Length} bytes of batches exceed segment.bytes ({config.SegmentBytes})", LogStartOffset);
+        }
+
+        if (origin == AppendOrigin.Client && config.IsCompacted && CompactedRecordKeys.Check(batches.Span, TopicPartition.Topic) is { } keyless)
+        {
+            return AppendResult.Failed(keyless.Error, keyless.Message, LogStartOffset);
+        }
+
+        AppendResult result;
+        lock (_writeLock)
+        {
+            ObjectDisposedException.ThrowIf(_closed, this);
+            var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+            var prepared = _stamper.Stamp(batches, batchCount, _logEndOffset, leaderEpoch, origin, config, now, out var error);
+            if (error is not null)
+            {
+                return AppendResult.Failed(ErrorCode.InvalidRecord, error, LogStartOffset);
+            }
+
+            var appended = _stamper.Appended(batchCount);
+            var first = appended[0].BaseOffset;
+            var last = appended[^1].LastOffset;
+            var newest = appended[^1].MaxTimestamp;
+            var active = RollIfNeeded(batches.Length, first, last, newest, now, config);
+            active.Append(_stamper.Gather, appended, prepared);
+            if (origin == AppendOrigin.Client)
+            {
+                LeaderEpochs.Assign(leaderEpoch, first);
+            }
+            else
+            {
+                foreach (var batch in appended)
+                {
+                    LeaderEpochs.Assign(batch.PartitionLeaderEpoch, batch.BaseOffset);
+                }
+            }
+
+            Volatile.Write(ref _logEndOffset, last + 1);
+            var appendTime = origin == AppendOrigin.Client && config.MessageTimestampType == TimestampType.LogAppendTime ? now : RecordBatchLayout.NoTimestamp;
+            result = new AppendResult(ErrorCode.None, null, first, last, appendTime, LogStartOffset, recordCount);
+            _stamper.Clear();
+        }
+
+        if (LogEndOffset - RecoveryPoint >= config.FlushMessages)
+        {
+            Flush();
+        }
+
+        return result;
+    }
+
+    /// <summary>
+    /// Reads whole batches from the one holding <paramref name="offset"/> on, up to
+    /// <paramref name="maxBytes"/> (at least one batch, however large) and never past
+    /// <paramref name="maxOffsetExclusive"/> (default: the high watermark). An offset before the log
+    /// start or after the log end is <see cref="ErrorCode.OffsetOutOfRange"/>; at the end it is empty.
+    /// </summary>
+    public LogReadResult Read(long offset, int maxBytes, long? maxOffsetExclusive = null)
+    {
+        while (true)
+        {
+            var segments = Volatile.Read(ref _segments);
+            var logStart = LogStartOffset;
+            var logEnd = LogEndOffset;
+            var highWatermark = HighWatermark;
+            if (offset < logStart || offset > logEnd)
+            {
+                return new LogReadResult(ErrorCode.OffsetOutOfRange, $"offset {offset} is outside [{logStart}, {logEnd}] of {TopicPartition}", default, logStart, logEnd, highWatermark, null);
+            }
+
+            var bound = Math.Min(maxOffsetExclusive ?? highWatermark, logEnd);
+            if (offset >= bound || maxBytes <= 0)
+            {
+                return new LogReadResult(ErrorCode.None, null, default, logStart, logEnd, highWatermark, null);
+            }
+
+            if (segments[0].BaseOffset > offset)
+            {
+                continue; // segments and start offset read across a retention or truncation: read them again
+            }
+
+            var retry = false;
+            for (var i = FloorSegment(segments, offset); i < segments.Length; i++)
+            {
+                var segment = segments[i];
+                if (!segment.TryAcquire())
+                {
+                    retry = true; // removed meanwhile: start over from the new segment list
+                    break;
+                }
+
+                var read = segment.Read(offset, maxBytes, bound);
+                if (read.IsCorrupt)
+                {
+                    segment.Release();
+                    return Corrupt(segment, read.CorruptPosition, logStart, logEnd, highWatermark);
+                }
+
+                if (read.Length > 0)
+                {
+                    return new LogReadResult(ErrorCode.None, null, segment.Memory(read.Position, read.Length), logStart, logEnd, highWatermark, segment);
+                }
+
+                var next = segment.NextOffset;
+                segment.Release();
+                if (next >= bound)
+                {
+                    break;
+                }
+            }
+
+            if (!retry)
+            {
+                return new LogReadResult(ErrorCode.None, null, default, logStart, logEnd, highWatermark, null);
+            }
+        }
+    }
+
+    /// <summary>The first record at or after <paramref name="timestamp"/> below the high watermark, or null if none is.</summary>
+    public TimestampOffset? FindOffsetByTimestamp(long timestamp)
+    {
+        var highWatermark = HighWatermark;
+        using var scratch = new PooledBufferWriter();
+        foreach (var segment in Volatile.Read(ref _segments))
+        {
+            if (segment.LargestTimestamp < timestamp || !segment.TryAcquire())
+            {
+                continue;
+            }
+
+            try
+            {
+                if (segment.FindOffsetByTimestamp(timestamp, scratch) is { } found)
+                {
+                    return found.Offset < highWatermark && found.Offset >= LogStartOffset ? new TimestampOffset(found.Offset, found.Timestamp) : null;
+                }
+            }
+            finally
+            {
+                segment.Release();
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Clean close: flushes, then trims every file to its data once its last reader is done.</summary>
+    public void Dispose()
+    {
+        lock (_writeLock)
+        {
+            if (_closed)
+            {
+                return;
+            }
+
+            _closed = true;
+        }
+
+        Flush();
+        foreach (var segment in _segments)
+        {
+            segment.Close();
+        }
+    }
+
+    private Segment RollIfNeeded(int appendBytes, long firstOffset, long lastOffset, long incomingTimestamp, long now, LogConfig config)
+    {
+        var active = _segments[^1];
+        var fits = active.Size + appendBytes <= Math.Min(config.SegmentBytes, active.Capacity)
+            || (active.IsEmpty && appendBytes <= active.Capacity);
+        var aged = active.IsOlderThan(config.SegmentMs, incomingTimestamp, now);
+        var offsetsFit = firstOffset >= active.BaseOffset && lastOffset - active.BaseOffset <= int.MaxValue;
+        if (fits && !aged && !active.IsIndexFull && offsetsFit)
+        {
+            return active;
+        }
+
+        var next = Segment.CreateNew(Directory, firstOffset, config, now);
+        if (active.IsEmpty)
+        {
+            // Nothing to keep: replace the empty segment (its map may be too small, or its base offset wrong).
+            Volatile.Write(ref _segments, [.. _segments.AsSpan(0, _segments.Length - 1), next]);
+            active.MarkDeleted();
+        }
+        else
+        {
+            active.Seal();
+            Volatile.Write(ref _segments, [.. _segments, next]);
+        }
+
+        _logger.LogDebug("Rolled {TopicPartition} to a new segment at offset {BaseOffset}", TopicPartition, firstOffset);
+        return next;
+    }
+
+    private LogReadResult Corrupt(Segment segment, long position, long logStart, long logEnd, long highWatermark)
+    {
+        HasCorruption = true;
+
+        // Lower the recovery point so the next start scans (and cuts) this segment.
+        var current = RecoveryPoint;
+        while (current > segment.BaseOffset)
+        {
+            var seen = Interlocked.CompareExchange(ref _recoveryPoint, segment.BaseOffset, current);
+            if (seen == current)
+            {
+                break;
+            }
+
+            current = seen;
+        }
+
+        var message = $"{TopicPartition}: the batch at byte {position} of segment {segment.BaseOffset} failed its CRC check and will not be served";
+        _logger.LogError("{Message}", message);
+        return new LogReadResult(ErrorCode.CorruptMessage, message, default, logStart, logEnd, highWatermark, null);
+    }
+
+    /// <summary>Index of the last segment whose base offset is at most <paramref name="offset"/> (0 when none is).</summary>
+    private static int FloorSegment(Segment[] segments, long offset)
+    {
+        int low = 0, high = segments.Length - 1, found = 0;
+        while (low <= high)
+        {
+            var mid = (low + high) >>> 1;
+            if (segments[mid].BaseOffset <= offset)
+            {
+                found = mid;
+                low = mid + 1;
+            }
+            else
+            {
+                high = mid - 1;
+            }
+        }
+
+        return found;
+    }
+}

@@ -1,0 +1,196 @@
+using LogBroker.Protocol.Errors;
+using LogBroker.Storage.Log;
+using LogBroker.Storage.Segments;
+using Xunit;
+
+namespace LogBroker.Storage.Tests;
+
+public class RecoveryTests
+{
+    /// <summary>A log of several segments: 60 batches of 3 records (offsets 0..179).</summary>
+    private static LogHarness Filled()
+    {
+        var h = new LogHarness(LogHarness.Small(segmentBytes: 8 * 1024));
+        for (var i = 0; i < 60; i++)
+        {
+            h.Append(3, valueSize: 60);
+        }
+
+        Assert.True(h.Log.SegmentCount >= 3);
+        return h;
+    }
+
+    /// <summary>Opens a file the (abandoned) log still holds: shared, as the broker itself opens its files.</summary>
+    private static FileStream OpenForDamage(string path) =>
+        new(path, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete);
+
+    [Fact]
+    public void Clean_reopen_skips_the_scan_and_keeps_everything()
+    {
+        using var h = Filled();
+
+        var log = h.ReopenClean();
+
+        Assert.False(log.WasRecovered);
+        h.AssertHoldsExactly(0, 180);
+        h.Append(3);
+        h.AssertHoldsExactly(0, 183);
+    }
+
+    [Fact]
+    public void Unclean_reopen_scans_and_keeps_every_whole_batch()
+    {
+        using var h = Filled();
+
+        var log = h.CrashAndReopen();
+
+        Assert.True(log.WasRecovered);
+        h.AssertHoldsExactly(0, 180);
+    }
+
+    [Fact]
+    public void Tail_cut_mid_batch_is_truncated_to_the_last_whole_batch()
+    {
+        using var h = Filled();
+        var active = h.Log.Segments[^1];
+        var activeFile = h.SegmentFile(active.BaseOffset, SegmentFiles.LogExtension);
+
+        using (var file = OpenForDamage(activeFile))
+        {
+            // The last batch loses its last two records (values are zero-padded, so a cut that only
+            // removes padding would be restored byte for byte by the zeros a re-extended file reads).
+            file.SetLength(active.SizeInBytes - 150);
+        }
+
+        h.CrashAndReopen();
+
+        h.AssertHoldsExactly(0, 177);
+        h.Append(3);
+        h.AssertHoldsExactly(0, 180);
+    }
+
+    [Fact]
+    public void Garbage_after_the_last_batch_is_dropped()
+    {
+        using var h = Filled();
+        var active = h.Log.Segments[^1];
+        var garbage = new byte[300];
+        new Random(7).NextBytes(garbage);
+        using (var file = OpenForDamage(h.SegmentFile(active.BaseOffset, SegmentFiles.LogExtension)))
+        {
+            file.Position = active.SizeInBytes;
+            file.Write(garbage);
+        }
+
+        h.CrashAndReopen();
+
+        h.AssertHoldsExactly(0, 180);
+        h.Append(3);
+        h.AssertHoldsExactly(0, 183);
+    }
+
+    [Fact]
+    public void A_flipped_byte_in_a_middle_batch_cuts_the_log_there_and_drops_later_segments()
+    {
+        using var h = Filled();
+        var middle = h.Log.Segments[1];
+        var third = h.Log.Segments[2];
+
+        // The third batch of the second segment starts 2 batches in; damage a byte of its records.
+        var batchSize = h.Log.Segments[0].SizeInBytes / (h.Log.Segments[0].NextOffset / 3);
+        using (var file = OpenForDamage(h.SegmentFile(middle.BaseOffset, SegmentFiles.LogExtension)))
+        {
+            file.Position = (2 * batchSize) + 100;
+            var b = file.ReadByte();
+            file.Position = (2 * batchSize) + 100;
+            file.WriteByte((byte)(b ^ 0x01));
+        }
+
+        var log = h.CrashAndReopen();
+
+        Assert.True(log.WasRecovered);
+        h.AssertHoldsExactly(0, middle.BaseOffset + 6);
+        Assert.Equal(2, log.SegmentCount);
+        Assert.False(File.Exists(h.SegmentFile(third.BaseOffset, SegmentFiles.LogExtension)));
+        h.Append(3);
+        h.AssertHoldsExactly(0, middle.BaseOffset + 9);
+    }
+
+    [Fact]
+    public void Deleted_index_files_are_rebuilt_on_open()
+    {
+        using var h = Filled();
+        var segments = h.Log.Segments;
+        h.Log.Dispose();
+        foreach (var s in segments)
+        {
+            File.Delete(h.SegmentFile(s.BaseOffset, SegmentFiles.IndexExtension));
+            File.Delete(h.SegmentFile(s.BaseOffset, SegmentFiles.TimeIndexExtension));
+        }
+
+        var log = h.Reopen(new LogOpenOptions { CleanShutdown = true });
+
+        Assert.True(log.WasRecovered);
+        h.AssertHoldsExactly(0, 180);
+        Assert.All(segments.Take(segments.Count - 1), s => Assert.True(new FileInfo(h.SegmentFile(s.BaseOffset, SegmentFiles.IndexExtension)).Length > 0));
+    }
+
+    [Fact]
+    public void Segments_flushed_before_the_recovery_point_are_not_scanned_again()
+    {
+        using var h = Filled();
+        h.Log.Flush();
+        var flushedTo = h.Log.RecoveryPoint;
+        h.Append(3);
+
+        // Damage a sealed, flushed segment: only the read path can notice it now.
+        var first = h.Log.Segments[0];
+        using (var file = OpenForDamage(h.SegmentFile(first.BaseOffset, SegmentFiles.LogExtension)))
+        {
+            file.Position = 200;
+            var b = file.ReadByte();
+            file.Position = 200;
+            file.WriteByte((byte)(b ^ 0xFF));
+        }
+
+        var log = h.CrashAndReopen(recoveryPoint: flushedTo);
+
+        Assert.Equal(183, log.LogEndOffset); // the tail was scanned and kept; segment 0 was trusted
+    }
+
+    [Fact]
+    public void A_corrupt_batch_found_on_read_is_never_served_and_the_next_start_recovers_it()
+    {
+        using var h = Filled();
+        h.Log.Dispose();
+        var segment0 = h.SegmentFile(0, SegmentFiles.LogExtension);
+        using (var file = OpenForDamage(segment0))
+        {
+            file.Position = 400; // inside the third or fourth batch
+            var b = file.ReadByte();
+            file.Position = 400;
+            file.WriteByte((byte)(b ^ 0x20));
+        }
+
+        var log = h.Reopen(new LogOpenOptions { CleanShutdown = true });
+        using var before = log.Read(0, 1); // the first batch is good
+        using var damaged = log.Read(9, 1 << 20);
+
+        Assert.Equal(ErrorCode.None, before.Error);
+        Assert.Equal(ErrorCode.CorruptMessage, damaged.Error);
+        Assert.True(damaged.IsEmpty);
+        Assert.True(log.HasCorruption);
+        Assert.True(log.RecoveryPoint <= 0);
+
+        // A read that starts before the damage stops short of it.
+        using var upTo = log.Read(0, 1 << 20);
+        var served = Testing.TestBatches.Decode(upTo.Records.Span);
+        Assert.True(served[^1].Offset < 9);
+
+        // The next start scans from the recovery point and cuts the damaged batch and all after it.
+        var recoveryPoint = log.RecoveryPoint;
+        h.CrashAndReopen(recoveryPoint);
+        Assert.True(h.Log.LogEndOffset <= 9);
+        h.AssertHoldsExactly(0, h.Log.LogEndOffset);
+    }
+}
