@@ -1,0 +1,4 @@
+namespace LogBroker.Client;
+
+/// <summary>Admin client settings: the shared ones are enough.</summary>
+public sealed record AdminClientOptions : ClientOptions;

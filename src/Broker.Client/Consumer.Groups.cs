@@ -1,0 +1,153 @@
+using LogBroker.Client.Consuming;
+using LogBroker.Protocol;
+using LogBroker.Protocol.Errors;
+using Microsoft.Extensions.Logging;
+
+namespace LogBroker.Client;
+
+/// <summary>The consumer-group half of <see cref="Consumer"/>: subscribing, committing, and applying rebalances.</summary>
+public sealed partial class Consumer
+{
+    /// <summary>Raised (on the consuming thread, inside <see cref="ConsumeOneAsync"/>) after partitions are given to this consumer.</summary>
+    public event EventHandler<PartitionsChangedEventArgs>? PartitionsAssigned;
+
+    /// <summary>Raised before revoked partitions are handed back (their positions were just committed when auto-commit is on): commit here if you commit by hand.</summary>
+    public event EventHandler<PartitionsChangedEventArgs>? PartitionsRevoked;
+
+    /// <summary>Raised when the group fenced this consumer: the partitions are already someone else's; do not commit for them.</summary>
+    public event EventHandler<PartitionsChangedEventArgs>? PartitionsLost;
+
+    /// <summary>Joins <see cref="ConsumerOptions.GroupId"/> subscribed to these topics; the group decides which partitions this consumer reads.</summary>
+    public void Subscribe(IEnumerable<string> topics) => StartMembership([.. topics], regex: null);
+
+    /// <summary>Joins the group subscribed to every topic whose whole name matches <paramref name="topicPattern"/>, including topics created later.</summary>
+    public void Subscribe(string topicPattern) => StartMembership([], topicPattern);
+
+    /// <summary>The group member id (null outside a subscription).</summary>
+    public string? MemberId => _membership?.IsActive == true ? _membership.Member.MemberId : null;
+
+    /// <summary>Commits the current position of every assigned partition and waits for the coordinator to confirm.</summary>
+    public Task CommitAsync(CancellationToken cancellationToken = default) =>
+        CommitAsync(_assignment.Snapshot().Where(s => s.Position >= 0).Select(s => new TopicPartitionOffset(s.Partition, s.Position)), cancellationToken: cancellationToken);
+
+    /// <summary>Commits the given offsets (the next offset to consume, per partition) with optional metadata.</summary>
+    public Task CommitAsync(IEnumerable<TopicPartitionOffset> offsets, string? metadata = null, CancellationToken cancellationToken = default)
+    {
+        var committer = _committer ?? throw new InvalidOperationException("committing needs ConsumerOptions.GroupId");
+        return committer.CommitAsync([.. offsets.Select(o => (o.TopicPartition, o.Offset, metadata ?? string.Empty))], CommitIdentity, cancellationToken);
+    }
+
+    /// <summary>Commits the current positions without waiting; <paramref name="onCommitted"/> gets the outcome (null on success).</summary>
+    public void Commit(Action<LogBrokerException?>? onCommitted = null)
+    {
+        var commit = CommitAsync();
+        commit.ContinueWith(
+            t => onCommitted?.Invoke(t.Exception?.InnerException as LogBrokerException ?? (t.IsFaulted ? new LogBrokerException(ErrorCode.UnknownServerError, t.Exception!.Message) : null)),
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+    }
+
+    /// <summary>The group's committed offsets for these partitions (absent where nothing is committed).</summary>
+    public Task<IReadOnlyDictionary<TopicPartition, long>> CommittedAsync(IEnumerable<TopicPartition> partitions, CancellationToken cancellationToken = default) =>
+        (_committer ?? throw new InvalidOperationException("committed offsets need ConsumerOptions.GroupId")).FetchAsync([.. partitions], cancellationToken);
+
+    /// <summary>
+    /// Stops everything at once without leaving the group or committing, as a crashed process would:
+    /// its connections are torn down, so the coordinator only learns of it through the session timeout.
+    /// For fault tests; the consumer is unusable afterwards.
+    /// </summary>
+    internal void Abandon()
+    {
+        Interlocked.Exchange(ref _disposed, 1);
+        _autoCommitStop.Cancel();
+        _membership?.Abandon();
+        _channels.Dispose();
+    }
+
+    private (string MemberId, int Epoch) CommitIdentity() =>
+        _membership is { IsActive: true } membership ? membership.Member : (string.Empty, -1);
+
+    private void StartMembership(IReadOnlyList<string> topics, string? regex)
+    {
+        var membership = _membership ?? throw new InvalidOperationException("Subscribe needs ConsumerOptions.GroupId");
+        membership.Subscribe(topics, regex);
+    }
+
+    private Task<IReadOnlyDictionary<TopicPartition, long>> CommittedOffsetsAsync(IReadOnlyList<TopicPartition> partitions, CancellationToken cancellationToken) =>
+        _committer is null ? Task.FromResult<IReadOnlyDictionary<TopicPartition, long>>(new Dictionary<TopicPartition, long>()) : _committer.FetchAsync(partitions, cancellationToken);
+
+    /// <summary>
+    /// Applies a rebalance the coordinator asked for, on the consuming thread: commit and drop revoked
+    /// partitions (prefetched records for them are discarded), take on new ones at their committed
+    /// offsets, raise the events, then let the membership loop report it.
+    /// </summary>
+    private async ValueTask ApplyGroupChangeAsync(GroupChange change, CancellationToken cancellationToken)
+    {
+        if (change.Revoke.Count > 0)
+        {
+            if (!change.Lost)
+            {
+                if (_options.EnableAutoCommit)
+                {
+                    await CommitQuietlyAsync(change.Revoke, cancellationToken);
+                }
+
+                PartitionsRevoked?.Invoke(this, new PartitionsChangedEventArgs(change.Revoke));
+            }
+
+            _assignment.Remove(change.Revoke);
+            if (change.Lost)
+            {
+                PartitionsLost?.Invoke(this, new PartitionsChangedEventArgs(change.Revoke));
+            }
+        }
+
+        if (change.Assign.Count > 0)
+        {
+            _assignment.Add(change.Assign.Select(p => new TopicPartitionOffset(p, Offset.Stored)));
+            PartitionsAssigned?.Invoke(this, new PartitionsChangedEventArgs(change.Assign));
+        }
+
+        change.MarkApplied();
+    }
+
+    private async Task CommitQuietlyAsync(IReadOnlyCollection<TopicPartition>? only, CancellationToken cancellationToken)
+    {
+        if (_committer is null)
+        {
+            return;
+        }
+
+        var offsets = _assignment.Snapshot()
+            .Where(s => s.Position >= 0 && (only is null || only.Contains(s.Partition)))
+            .Select(s => (s.Partition, s.Position, string.Empty))
+            .ToList();
+        try
+        {
+            await _committer.CommitAsync(offsets, CommitIdentity, cancellationToken);
+        }
+        catch (LogBrokerException e)
+        {
+            _logger.LogWarning("Committing {Count} offset(s) for group {Group} failed: {Error}", offsets.Count, _options.GroupId, e.Message);
+        }
+    }
+
+    private async Task AutoCommitAsync(CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(_options.AutoCommitInterval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken))
+            {
+                if (_membership?.Pending is null)
+                {
+                    await CommitQuietlyAsync(null, cancellationToken);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+}

@@ -1,0 +1,106 @@
+using System.Threading.Channels;
+using Grpc.Core;
+using LogBroker.Client.Internal;
+using LogBroker.Protocol.Batches;
+using LogBroker.Protocol.Errors;
+using LogBroker.Protocol.Grpc;
+
+namespace LogBroker.Client.Consuming;
+
+/// <summary>
+/// Long-poll fetching from one leader: one fetch in flight for all its assigned partitions; what comes
+/// back goes into the consumer's prefetch channel (waiting when it is full, which is what bounds
+/// prefetching), and the next fetch starts from where the data ended.
+/// </summary>
+internal sealed class PollFetcher(string leader, ChannelPool channels, ConsumerOptions options, AssignmentTable assignment, ChannelWriter<FetchedChunk> output, Func<FetchTarget, ErrorCode, string, ValueTask> onError)
+{
+    public async Task RunAsync(Func<List<FetchTarget>> targets, CancellationToken cancellationToken)
+    {
+        var client = new LogBroker.Protocol.Grpc.Fetch.FetchClient(channels.For(leader));
+        var attempt = 0;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            var changed = assignment.Changed;
+            var fetchable = targets();
+            if (fetchable.Count == 0)
+            {
+                return; // the supervisor starts a new fetcher when there is work for this leader again
+            }
+
+            var request = new FetchRequest
+            {
+                MaxWaitMs = (int)options.FetchMaxWait.TotalMilliseconds,
+                MinBytes = options.FetchMinBytes,
+                MaxBytes = options.FetchMaxBytes,
+            };
+            foreach (var group in fetchable.GroupBy(t => t.State.Partition.Topic))
+            {
+                var topic = new TopicFetchData { Topic = group.Key };
+                foreach (var target in group)
+                {
+                    topic.Partitions.Add(new PartitionFetchData { Partition = target.State.Partition.Partition, FetchOffset = target.FetchPosition, MaxBytes = options.MaxPartitionFetchBytes });
+                }
+
+                request.Topics.Add(topic);
+            }
+
+            FetchResponse response;
+            try
+            {
+                var call = client.FetchAsync(request, deadline: DateTime.UtcNow + options.FetchMaxWait + options.RequestTimeout, cancellationToken: cancellationToken);
+                response = await call.ResponseAsync.WaitAsync(cancellationToken);
+                attempt = 0;
+            }
+            catch (RpcException e) when (!cancellationToken.IsCancellationRequested)
+            {
+                foreach (var target in fetchable)
+                {
+                    await onError(target, ErrorCode.NetworkException, e.ToLogBroker(leader).Message);
+                }
+
+                await Backoff(++attempt, changed, cancellationToken);
+                return;
+            }
+
+            var index = 0;
+            var anyData = false;
+            foreach (var topic in response.Topics)
+            {
+                foreach (var result in topic.Partitions)
+                {
+                    var target = fetchable[index++];
+                    if (result.ErrorCode != 0)
+                    {
+                        await onError(target, (ErrorCode)result.ErrorCode, result.ErrorMessage);
+                        continue;
+                    }
+
+                    var records = result.Records.Memory;
+                    if (records.IsEmpty)
+                    {
+                        assignment.TryAdvanceFetch(target, target.FetchPosition, result.HighWatermark);
+                        continue;
+                    }
+
+                    var next = BatchCursor.NextOffsetAfter(records.Span);
+                    if (next >= 0 && assignment.TryAdvanceFetch(target, next, result.HighWatermark))
+                    {
+                        anyData = true;
+                        await output.WriteAsync(new FetchedChunk(target.State, target.Generation, records, result.HighWatermark, ErrorCode.None, null), cancellationToken);
+                    }
+                }
+            }
+
+            if (!anyData && fetchable.Count > 0 && options.FetchMaxWait == TimeSpan.Zero)
+            {
+                await Task.WhenAny(changed, Task.Delay(options.RetryBackoff, cancellationToken)); // a zero wait would otherwise spin
+            }
+        }
+    }
+
+    private async Task Backoff(int attempt, Task changed, CancellationToken cancellationToken)
+    {
+        var delay = TimeSpan.FromTicks(Math.Min(options.RetryBackoffMax.Ticks, options.RetryBackoff.Ticks << Math.Min(attempt, 20)));
+        await Task.WhenAny(changed, Task.Delay(delay, cancellationToken));
+    }
+}

@@ -1,0 +1,4 @@
+namespace LogBroker.Client.Internal;
+
+/// <summary>Where a topic's partitions are led: leader node id per partition (-1 while none is).</summary>
+internal sealed record TopicRoute(string Topic, int PartitionCount, int[] Leaders);

@@ -1,0 +1,238 @@
+using Google.Protobuf;
+using Grpc.Core;
+using LogBroker.Broker.Hosting;
+using LogBroker.Broker.Observability;
+using LogBroker.Broker.Partitions;
+using LogBroker.Protocol;
+using LogBroker.Protocol.Batches;
+using LogBroker.Protocol.Errors;
+using LogBroker.Protocol.Grpc;
+using LogBroker.Storage.Log;
+using Microsoft.Extensions.Hosting;
+
+namespace LogBroker.Broker.Api;
+
+/// <summary>
+/// Fetch, Subscribe and ListOffsets over gRPC. Record bytes go from the segment's memory map into the
+/// response without a copy (<see cref="UnsafeByteOperations.UnsafeWrap"/>); the segment references
+/// that keep that memory mapped are released only after the response is written.
+/// </summary>
+public sealed class FetchService(ReplicaManager replicas, FetchManager fetches, BrokerOptions options, BrokerMetrics metrics, IHostApplicationLifetime lifetime) : LogBroker.Protocol.Grpc.Fetch.FetchBase
+{
+    private const int DefaultSubscribeMaxBytes = 1 << 20;
+
+    public override async Task<FetchResponse> Fetch(FetchRequest request, ServerCallContext context)
+    {
+        var requests = new List<FetchPartitionRequest>();
+        var refused = new List<(ErrorCode Code, string Message)?>(); // per partition, in request order
+        var requestError = request.MaxWaitMs < 0 || request.MinBytes < 0 || request.MaxBytes < 0
+            ? $"max_wait_ms ({request.MaxWaitMs}), min_bytes ({request.MinBytes}) and max_bytes ({request.MaxBytes}) must not be negative"
+            : null;
+        foreach (var topic in request.Topics)
+        {
+            foreach (var p in topic.Partitions)
+            {
+                var tp = new TopicPartition(topic.Topic, p.Partition);
+                (ErrorCode, string)? refusal = requestError is not null ? (ErrorCode.InvalidRequest, requestError)
+                    : p.FetchOffset < 0 ? (ErrorCode.OffsetOutOfRange, $"fetch offset {p.FetchOffset} is negative")
+                    : p.MaxBytes <= 0 ? (ErrorCode.InvalidFetchSize, $"partition max_bytes must be positive; got {p.MaxBytes}")
+                    : null;
+                refused.Add(refusal);
+                if (refusal is null)
+                {
+                    requests.Add(new FetchPartitionRequest(tp, p.FetchOffset, p.MaxBytes));
+                }
+            }
+        }
+
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, lifetime.ApplicationStopping);
+        var maxWait = TimeSpan.FromMilliseconds(Math.Min(request.MaxWaitMs, options.MaxFetchWaitMs));
+        var maxBytes = request.MaxBytes == 0 ? int.MaxValue : request.MaxBytes;
+        FetchOutcome outcome;
+        try
+        {
+            outcome = await fetches.FetchAsync(requests, request.MinBytes, maxBytes, maxWait, stopping.Token);
+        }
+        catch (OperationCanceledException) when (!context.CancellationToken.IsCancellationRequested)
+        {
+            outcome = await fetches.FetchAsync(requests, 0, maxBytes, TimeSpan.Zero, CancellationToken.None); // shutting down: answer with what is there
+        }
+
+        context.GetHttpContext().Response.RegisterForDispose(outcome);
+        foreach (var result in outcome.Results)
+        {
+            Count(result.TopicPartition.Topic, result.Error, result.Read, "Fetch");
+        }
+
+        return MapFetch(request, outcome, refused);
+    }
+
+    public override async Task Subscribe(SubscribeRequest request, IServerStreamWriter<SubscribeResponse> responseStream, ServerCallContext context)
+    {
+        var partitions = new List<(TopicPartition, long)>();
+        foreach (var p in request.Partitions)
+        {
+            var tp = new TopicPartition(p.Topic, p.Partition);
+            if (p.Offset < 0)
+            {
+                await responseStream.WriteAsync(new SubscribeResponse
+                {
+                    Topic = p.Topic,
+                    Partition = p.Partition,
+                    ErrorCode = (int)ErrorCode.OffsetOutOfRange,
+                    ErrorMessage = $"start offset {p.Offset} is negative",
+                    HighWatermark = -1,
+                    LogStartOffset = -1,
+                });
+                continue;
+            }
+
+            partitions.Add((tp, p.Offset));
+        }
+
+        var maxBytes = request.MaxBytes > 0 ? request.MaxBytes : DefaultSubscribeMaxBytes;
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, lifetime.ApplicationStopping);
+        metrics.SubscriptionOpened();
+        try
+        {
+            await foreach (var chunk in new Subscription(replicas, partitions, maxBytes).ReadAsync(stopping.Token))
+            {
+                using (chunk)
+                {
+                    Count(chunk.TopicPartition.Topic, chunk.Error, chunk.Read, "Subscribe");
+                    // WriteAsync serialises (copies) the bytes before it completes: then the memory may go.
+                    await responseStream.WriteAsync(
+                        new SubscribeResponse
+                        {
+                            Topic = chunk.TopicPartition.Topic,
+                            Partition = chunk.TopicPartition.Partition,
+                            ErrorCode = (int)chunk.Error,
+                            ErrorMessage = chunk.ErrorMessage ?? string.Empty,
+                            HighWatermark = chunk.Read.HighWatermark,
+                            LogStartOffset = chunk.Read.LogStartOffset,
+                            Records = UnsafeByteOperations.UnsafeWrap(chunk.Read.Records),
+                        },
+                        stopping.Token);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested)
+        {
+            // broker shutting down: end the stream cleanly
+        }
+        finally
+        {
+            metrics.SubscriptionClosed();
+        }
+    }
+
+    public override Task<ListOffsetsResponse> ListOffsets(ListOffsetsRequest request, ServerCallContext context)
+    {
+        var response = new ListOffsetsResponse();
+        foreach (var topic in request.Topics)
+        {
+            var topicResult = new TopicListOffsetsResult { Topic = topic.Topic };
+            foreach (var p in topic.Partitions)
+            {
+                topicResult.Partitions.Add(ListOffset(topic.Topic, p));
+            }
+
+            response.Topics.Add(topicResult);
+        }
+
+        return Task.FromResult(response);
+    }
+
+    private PartitionOffsetResult ListOffset(string topic, PartitionListOffsets request)
+    {
+        var result = new PartitionOffsetResult { Partition = request.Partition, Offset = -1, Timestamp = -1 };
+        var lookup = replicas.Lookup(topic, request.Partition);
+        if (!lookup.Found)
+        {
+            result.ErrorCode = (int)lookup.Error;
+            result.ErrorMessage = lookup.Message;
+            return result;
+        }
+
+        var log = lookup.Partition!.Log;
+        switch (request.Timestamp)
+        {
+            case OffsetSpecs.Earliest:
+                result.Offset = log.LogStartOffset;
+                break;
+            case OffsetSpecs.Latest:
+                result.Offset = log.HighWatermark;
+                break;
+            case < 0:
+                result.ErrorCode = (int)ErrorCode.InvalidRequest;
+                result.ErrorMessage = $"timestamp {request.Timestamp} is neither -2 (earliest), -1 (latest) nor a time";
+                break;
+            default:
+                try
+                {
+                    if (log.FindOffsetByTimestamp(request.Timestamp) is { } found)
+                    {
+                        result.Offset = found.Offset;
+                        result.Timestamp = found.Timestamp;
+                    }
+                }
+                catch (InvalidDataException e)
+                {
+                    result.ErrorCode = (int)ErrorCode.CorruptMessage;
+                    result.ErrorMessage = e.Message;
+                }
+
+                break;
+        }
+
+        return result;
+    }
+
+    private void Count(string topic, ErrorCode error, LogReadResult read, string api)
+    {
+        if (error != ErrorCode.None)
+        {
+            metrics.PartitionError(api, error);
+        }
+        else if (!read.IsEmpty)
+        {
+            metrics.Served(topic, read.Records.Length, BatchCursor.CountRecords(read.Records.Span));
+        }
+    }
+
+    private static FetchResponse MapFetch(FetchRequest request, FetchOutcome outcome, List<(ErrorCode Code, string Message)?> refused)
+    {
+        var response = new FetchResponse();
+        var next = 0;
+        var slot = 0;
+        foreach (var topic in request.Topics)
+        {
+            var topicResult = new TopicFetchResult { Topic = topic.Topic };
+            foreach (var p in topic.Partitions)
+            {
+                if (refused[slot++] is { } error)
+                {
+                    topicResult.Partitions.Add(new PartitionFetchResult { Partition = p.Partition, ErrorCode = (int)error.Code, ErrorMessage = error.Message, HighWatermark = -1, LogStartOffset = -1 });
+                    continue;
+                }
+
+                var result = outcome.Results[next++];
+                topicResult.Partitions.Add(MapPartition(result.TopicPartition.Partition, result.Error, result.ErrorMessage, result.Read));
+            }
+
+            response.Topics.Add(topicResult);
+        }
+
+        return response;
+    }
+
+    private static PartitionFetchResult MapPartition(int partition, ErrorCode error, string? message, LogReadResult read) => new()
+    {
+        Partition = partition,
+        ErrorCode = (int)error,
+        ErrorMessage = message ?? string.Empty,
+        HighWatermark = error == ErrorCode.UnknownTopicOrPartition || error == ErrorCode.InvalidTopicException ? -1 : read.HighWatermark,
+        LogStartOffset = error == ErrorCode.UnknownTopicOrPartition || error == ErrorCode.InvalidTopicException ? -1 : read.LogStartOffset,
+        Records = read.IsEmpty ? ByteString.Empty : UnsafeByteOperations.UnsafeWrap(read.Records),
+    };
+}

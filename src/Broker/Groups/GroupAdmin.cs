@@ -1,0 +1,86 @@
+using LogBroker.Broker.Partitions;
+using LogBroker.Protocol;
+using LogBroker.Protocol.Errors;
+
+namespace LogBroker.Broker.Groups;
+
+/// <summary>Listing, describing (with lag) and deleting the groups this broker coordinates.</summary>
+public sealed class GroupAdmin(GroupStore store, ReplicaManager replicas)
+{
+    public IReadOnlyList<(string GroupId, GroupState State, int Members)> List() =>
+        [.. store.Groups.OrderBy(g => g.GroupId, StringComparer.Ordinal).Select(g => (g.GroupId, g.State, g.Members.Count))];
+
+    public async Task<(ErrorCode Error, string? Message, GroupDescription? Description)> DescribeAsync(string groupId, CancellationToken cancellationToken)
+    {
+        var (error, message) = store.CheckCoordinator(groupId);
+        if (error != ErrorCode.None)
+        {
+            return (error, message, null);
+        }
+
+        if (!store.TryGet(groupId, out var group))
+        {
+            return (ErrorCode.GroupIdNotFound, $"group '{groupId}' does not exist", null);
+        }
+
+        await group.Gate.WaitAsync(cancellationToken);
+        try
+        {
+            var owners = group.Members.Values.SelectMany(m => m.Assigned.Select(p => (p, m.MemberId))).ToDictionary(x => x.p, x => x.MemberId);
+            var members = group.Members.Values.OrderBy(m => m.MemberId, StringComparer.Ordinal)
+                .Select(m => new GroupMemberDescription(m.MemberId, m.InstanceId, m.MemberEpoch, m.Topics, m.TopicRegex, [.. m.Assigned], [.. group.TargetOf(m.MemberId)]))
+                .ToList();
+            var partitions = group.Offsets.Keys.Concat(owners.Keys).Distinct()
+                .OrderBy(p => p.Topic, StringComparer.Ordinal).ThenBy(p => p.Partition)
+                .Select(p =>
+                {
+                    var committed = group.Offsets.TryGetValue(p, out var c) ? c.Offset : -1;
+                    var end = replicas.TryGetPartition(p, out var hosted) ? hosted.Log.HighWatermark : -1;
+                    var lag = end < 0 ? -1 : Math.Max(0, end - Math.Max(committed, 0));
+                    return new GroupPartitionDescription(p, committed, end, lag, owners.GetValueOrDefault(p));
+                })
+                .ToList();
+            return (ErrorCode.None, null, new GroupDescription(group.GroupId, group.State, group.GroupEpoch, members, partitions));
+        }
+        finally
+        {
+            group.Gate.Release();
+        }
+    }
+
+    /// <summary>Deletes a group without members: its offsets and epoch are tombstoned.</summary>
+    public async Task<(ErrorCode Error, string? Message)> DeleteAsync(string groupId, CancellationToken cancellationToken)
+    {
+        var (error, message) = store.CheckCoordinator(groupId);
+        if (error != ErrorCode.None)
+        {
+            return (error, message);
+        }
+
+        if (!store.TryGet(groupId, out var group))
+        {
+            return (ErrorCode.GroupIdNotFound, $"group '{groupId}' does not exist");
+        }
+
+        await group.Gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (group.Members.Count > 0)
+            {
+                return (ErrorCode.NonEmptyGroup, $"group '{groupId}' has {group.Members.Count} active member(s)");
+            }
+
+            var records = group.Offsets.Keys.Select(p => OffsetsLog.OffsetCommit(groupId, p, null)).Append(OffsetsLog.GroupEpoch(groupId, null)).ToList();
+            store.Log.Append(groupId, records);
+            group.Offsets.Clear();
+            store.Remove(group);
+            return (ErrorCode.None, null);
+        }
+        finally
+        {
+            group.Gate.Release();
+        }
+    }
+
+    public TopicPartition OffsetsPartitionOf(string groupId) => store.Log.PartitionOf(groupId);
+}

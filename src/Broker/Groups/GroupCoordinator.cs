@@ -1,0 +1,335 @@
+using Google.Protobuf;
+using LogBroker.Broker.Cluster;
+using LogBroker.Broker.Groups.Records;
+using LogBroker.Protocol;
+using LogBroker.Protocol.Errors;
+using Microsoft.Extensions.Logging;
+
+namespace LogBroker.Broker.Groups;
+
+/// <summary>
+/// Group membership at the coordinator (Kafka's new group protocol, KIP-848): members join, stay and
+/// leave by heartbeat; the coordinator computes the target assignment and moves each member toward
+/// it without ever giving a partition to two members at once. Heartbeats are long polls: one is held
+/// until its member's assignment changes, so rebalances take round trips, not heartbeat intervals.
+/// A sweeper removes members whose session ran out or who did not revoke within their rebalance
+/// timeout, and refreshes targets when subscribed topics gain partitions.
+/// </summary>
+public sealed class GroupCoordinator(GroupStore store, TopicController topics, MetadataStore metadata, GroupCoordinatorOptions options, TimeProvider time, ILogger<GroupCoordinator> logger) : IAsyncDisposable
+{
+    private readonly CancellationTokenSource _stopping = new();
+    private Task _sweeper = Task.CompletedTask;
+    private int _metadataChanged;
+    private int _disposed;
+
+    /// <summary>Creates __consumer_offsets if needed, loads group state, and starts the sweeper.</summary>
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (!metadata.Topics.ContainsKey(OffsetsLog.TopicName))
+        {
+            var configs = new Dictionary<string, string>
+            {
+                [Storage.Config.TopicConfigKeys.CleanupPolicy] = "compact",
+                [Storage.Config.TopicConfigKeys.SegmentBytes] = options.OffsetsTopicSegmentBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            };
+            var created = await topics.CreateTopicAsync(OffsetsLog.TopicName, store.Log.PartitionCount, -1, configs, validateOnly: false, isInternal: true, cancellationToken);
+            if (created.Error is not ErrorCode.None and not ErrorCode.TopicAlreadyExists)
+            {
+                throw new InvalidOperationException($"cannot create {OffsetsLog.TopicName}: {created.Message}");
+            }
+        }
+
+        store.Load(Now);
+        metadata.AddListener(_ => Interlocked.Exchange(ref _metadataChanged, 1));
+        _sweeper = Task.Run(SweepAsync, CancellationToken.None);
+    }
+
+    public async Task<HeartbeatResult> HeartbeatAsync(HeartbeatRequest request, CancellationToken cancellationToken)
+    {
+        var (error, message) = store.CheckCoordinator(request.GroupId);
+        if (error != ErrorCode.None)
+        {
+            return Fail(request, error, message!);
+        }
+
+        if (string.IsNullOrEmpty(request.MemberId))
+        {
+            return Fail(request, ErrorCode.UnknownMemberId, "a member id is required (a UUID the member chooses when it first joins)");
+        }
+
+        if (request.SessionTimeout < options.MinSessionTimeout || request.SessionTimeout > options.MaxSessionTimeout)
+        {
+            return Fail(request, ErrorCode.InvalidSessionTimeout, $"session timeout must be from {options.MinSessionTimeout.TotalMilliseconds} to {options.MaxSessionTimeout.TotalMilliseconds} ms");
+        }
+
+        var group = store.GetOrCreate(request.GroupId);
+        var wait = request.MaxWait < options.HeartbeatInterval ? request.MaxWait : options.HeartbeatInterval;
+        var deadline = Now + (long)wait.TotalMilliseconds;
+        var first = true;
+        var parked = false;
+        while (true)
+        {
+            Task changed;
+            await group.Gate.WaitAsync(CancellationToken.None);
+            try
+            {
+                if (parked)
+                {
+                    parked = false;
+                    if (group.Members.TryGetValue(request.MemberId, out var stillHere))
+                    {
+                        stillHere.ParkedHeartbeats--;
+                    }
+                }
+
+                if (first)
+                {
+                    first = false;
+                    var early = Apply(group, request);
+                    if (early is not null)
+                    {
+                        return early;
+                    }
+                }
+
+                if (!group.Members.TryGetValue(request.MemberId, out var member))
+                {
+                    return Fail(request, ErrorCode.FencedMemberEpoch, $"member {request.MemberId} was removed from group '{group.GroupId}' (session or rebalance timeout); rejoin with epoch 0");
+                }
+
+                Refresh(group);
+                var now = Now;
+                var (assignment, memberChanged, released) = group.Reconcile(member, request.Owned, now);
+                if (memberChanged)
+                {
+                    Persist(group, OffsetsLog.Member(group.GroupId, member.MemberId, member));
+                }
+
+                if (released)
+                {
+                    group.NotifyChanged(); // partitions became free for others
+                }
+
+                member.LastSeenMs = now;
+                var answerNow = memberChanged || !assignment.SetEquals(request.Owned) || now >= deadline || cancellationToken.IsCancellationRequested;
+                if (answerNow)
+                {
+                    return new HeartbeatResult(ErrorCode.None, null, member.MemberId, member.MemberEpoch, options.HeartbeatInterval, assignment);
+                }
+
+                member.ParkedHeartbeats++;
+                parked = true;
+                changed = group.Changed;
+            }
+            finally
+            {
+                group.Gate.Release();
+            }
+
+            try
+            {
+                await changed.WaitAsync(TimeSpan.FromMilliseconds(Math.Max(1, deadline - Now)), cancellationToken);
+            }
+            catch (TimeoutException)
+            {
+            }
+            catch (OperationCanceledException)
+            {
+                // the caller went away: unpark (next loop) and answer what there is
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        await _stopping.CancelAsync();
+        await _sweeper;
+        _stopping.Dispose();
+    }
+
+    private long Now => time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    /// <summary>Join, leave, temporary leave, epoch check and subscription update; a result ends the call early.</summary>
+    private HeartbeatResult? Apply(ConsumerGroup group, HeartbeatRequest request)
+    {
+        group.Members.TryGetValue(request.MemberId, out var member);
+        switch (request.MemberEpoch)
+        {
+            case HeartbeatRequest.LeaveEpoch:
+                if (member is not null)
+                {
+                    RemoveMember(group, member, "left");
+                }
+
+                return new HeartbeatResult(ErrorCode.None, null, request.MemberId, HeartbeatRequest.LeaveEpoch, options.HeartbeatInterval, []);
+
+            case HeartbeatRequest.StaticLeaveEpoch:
+                if (member is null || member.InstanceId is null)
+                {
+                    return Fail(request, ErrorCode.UnknownMemberId, "only a known static member (with an instance id) can leave temporarily");
+                }
+
+                member.AwayUntilMs = Now + (long)member.SessionTimeout.TotalMilliseconds;
+                return new HeartbeatResult(ErrorCode.None, null, request.MemberId, HeartbeatRequest.StaticLeaveEpoch, options.HeartbeatInterval, []);
+
+            case HeartbeatRequest.JoinEpoch:
+                return Join(group, request, member);
+
+            default:
+                if (member is null)
+                {
+                    return Fail(request, ErrorCode.UnknownMemberId, $"member {request.MemberId} is not in group '{group.GroupId}'; join with epoch 0");
+                }
+
+                if (request.MemberEpoch != member.MemberEpoch && request.MemberEpoch != member.PreviousEpoch)
+                {
+                    return Fail(request, ErrorCode.FencedMemberEpoch, $"member epoch {request.MemberEpoch} is not the current {member.MemberEpoch}; rejoin with epoch 0");
+                }
+
+                UpdateSubscription(group, member, request);
+                return null;
+        }
+    }
+
+    private HeartbeatResult? Join(ConsumerGroup group, HeartbeatRequest request, GroupMember? existing)
+    {
+        var records = new List<(GroupRecordKey, IMessage?)>();
+        var member = existing;
+        if (member is null && request.InstanceId is not null
+            && group.Members.Values.FirstOrDefault(m => m.InstanceId == request.InstanceId) is { } previous)
+        {
+            if (previous.AwayUntilMs is null && previous.IsAlive(Now))
+            {
+                return Fail(request, ErrorCode.UnreleasedInstanceId, $"instance id '{request.InstanceId}' is still used by member {previous.MemberId}; it must leave first");
+            }
+
+            // A static member back under a new member id takes over its partitions and epoch.
+            group.Members.Remove(previous.MemberId);
+            records.Add(OffsetsLog.Member(group.GroupId, previous.MemberId, null));
+            member = new GroupMember(request.MemberId) { MemberEpoch = previous.MemberEpoch, PreviousEpoch = previous.MemberEpoch };
+            member.Assigned.UnionWith(previous.Assigned);
+            logger.LogInformation("Static member {InstanceId} of group {Group} is back as {MemberId}", request.InstanceId, group.GroupId, request.MemberId);
+        }
+        else if (member is null)
+        {
+            member = new GroupMember(request.MemberId);
+            logger.LogInformation("Member {MemberId} joined group {Group}", request.MemberId, group.GroupId);
+        }
+        else
+        {
+            member.Assigned.IntersectWith(request.Owned); // a rejoining member gave up what it no longer owns
+        }
+
+        member.InstanceId = request.InstanceId;
+        member.AwayUntilMs = null;
+        member.LastSeenMs = Now;
+        group.Members[member.MemberId] = member;
+        group.GroupEpoch++;
+        UpdateSubscription(group, member, request, force: true);
+        records.Add(OffsetsLog.GroupEpoch(group.GroupId, group.GroupEpoch));
+        records.Add(OffsetsLog.Member(group.GroupId, member.MemberId, member));
+        Persist(group, [.. records]);
+        return null;
+    }
+
+    private void UpdateSubscription(ConsumerGroup group, GroupMember member, HeartbeatRequest request, bool force = false)
+    {
+        member.SessionTimeout = request.SessionTimeout;
+        member.RebalanceTimeout = request.RebalanceTimeout;
+        var regex = string.IsNullOrEmpty(request.TopicRegex) ? null : request.TopicRegex;
+        if (!force && member.Topics.SequenceEqual(request.Topics) && member.TopicRegex == regex)
+        {
+            return;
+        }
+
+        member.Topics = [.. request.Topics];
+        member.TopicRegex = regex;
+        if (!force)
+        {
+            group.GroupEpoch++;
+            Persist(group, OffsetsLog.GroupEpoch(group.GroupId, group.GroupEpoch), OffsetsLog.Member(group.GroupId, member.MemberId, member));
+        }
+    }
+
+    private void RemoveMember(ConsumerGroup group, GroupMember member, string why)
+    {
+        group.Members.Remove(member.MemberId);
+        group.GroupEpoch++;
+        Persist(group, OffsetsLog.Member(group.GroupId, member.MemberId, null), OffsetsLog.GroupEpoch(group.GroupId, group.GroupEpoch));
+        group.NotifyChanged();
+        logger.LogInformation("Member {MemberId} {Why}: group {Group} rebalances its {Count} partition(s)", member.MemberId, why, group.GroupId, member.Assigned.Count);
+    }
+
+    /// <summary>Recomputes the target when the group or its subscribed topics changed, persisting the new epoch.</summary>
+    private void Refresh(ConsumerGroup group)
+    {
+        var counts = store.PartitionCounts();
+        var before = group.GroupEpoch;
+        if (group.RefreshTarget(counts.ContainsKey, counts) && group.GroupEpoch != before)
+        {
+            Persist(group, OffsetsLog.GroupEpoch(group.GroupId, group.GroupEpoch));
+        }
+    }
+
+    private void Persist(ConsumerGroup group, params (GroupRecordKey, IMessage?)[] records) => store.Log.Append(group.GroupId, records);
+
+    private async Task SweepAsync()
+    {
+        using var timer = new PeriodicTimer(options.SweepInterval, time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(_stopping.Token))
+            {
+                var metadataChanged = Interlocked.Exchange(ref _metadataChanged, 0) == 1;
+                foreach (var group in store.Groups)
+                {
+                    await group.Gate.WaitAsync(_stopping.Token);
+                    try
+                    {
+                        Sweep(group, metadataChanged);
+                    }
+                    catch (IOException e)
+                    {
+                        logger.LogError(e, "Sweeping group {Group} failed", group.GroupId);
+                    }
+                    finally
+                    {
+                        group.Gate.Release();
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private void Sweep(ConsumerGroup group, bool metadataChanged)
+    {
+        var now = Now;
+        foreach (var member in group.Members.Values.ToList())
+        {
+            if (!member.IsAlive(now))
+            {
+                RemoveMember(group, member, member.AwayUntilMs is null ? "missed its session timeout" : "did not come back in time");
+            }
+            else if (member.RevocationDeadlineMs is { } deadline && now > deadline)
+            {
+                RemoveMember(group, member, "did not revoke within its rebalance timeout");
+            }
+        }
+
+        if (metadataChanged && group.Members.Count > 0)
+        {
+            Refresh(group);
+        }
+    }
+
+    private HeartbeatResult Fail(HeartbeatRequest request, ErrorCode error, string message) =>
+        new(error, message, request.MemberId, request.MemberEpoch, options.HeartbeatInterval, []);
+}

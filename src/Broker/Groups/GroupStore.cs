@@ -1,0 +1,128 @@
+using System.Collections.Concurrent;
+using LogBroker.Broker.Cluster;
+using LogBroker.Broker.Groups.Records;
+using LogBroker.Protocol;
+using LogBroker.Protocol.Errors;
+using Microsoft.Extensions.Logging;
+
+namespace LogBroker.Broker.Groups;
+
+/// <summary>
+/// The groups this broker coordinates (those whose __consumer_offsets partition it leads), rebuilt at
+/// start by replaying those partitions. Shared by the coordinator (membership) and the offset and
+/// admin paths; each group is guarded by its own gate.
+/// </summary>
+public sealed class GroupStore(OffsetsLog log, MetadataStore metadata, BrokerIdentity identity, ILogger<GroupStore> logger)
+{
+    private readonly ConcurrentDictionary<string, ConsumerGroup> _groups = new(StringComparer.Ordinal);
+    private volatile bool _loaded;
+
+    public OffsetsLog Log => log;
+
+    public ICollection<ConsumerGroup> Groups => _groups.Values;
+
+    public bool TryGet(string groupId, out ConsumerGroup group) => _groups.TryGetValue(groupId, out group!);
+
+    public ConsumerGroup GetOrCreate(string groupId) => _groups.GetOrAdd(groupId, id => new ConsumerGroup(id));
+
+    public void Remove(ConsumerGroup group) => _groups.TryRemove(KeyValuePair.Create(group.GroupId, group));
+
+    /// <summary>Whether this broker may serve the group now; otherwise the error a client retries on.</summary>
+    public (ErrorCode Error, string? Message) CheckCoordinator(string groupId)
+    {
+        if (string.IsNullOrEmpty(groupId))
+        {
+            return (ErrorCode.InvalidGroupId, "the group id is empty");
+        }
+
+        if (!_loaded)
+        {
+            return (ErrorCode.CoordinatorLoadInProgress, "the coordinator is still loading group state");
+        }
+
+        return log.TryGetPartition(groupId, out var partition) && partition.LeaderId == identity.NodeId
+            ? (ErrorCode.None, null)
+            : (ErrorCode.NotCoordinator, $"node {identity.NodeId} does not coordinate group '{groupId}'");
+    }
+
+    /// <summary>Replays every offsets partition led here; members come back alive for one session timeout.</summary>
+    public void Load(long nowMs)
+    {
+        var partitions = 0;
+        for (var p = 0; p < log.PartitionCount; p++)
+        {
+            if (log.TryGetPartition(p, out var hosted))
+            {
+                OffsetsLog.Replay(hosted, (key, value) => Apply(key, value, nowMs));
+                partitions++;
+            }
+        }
+
+        foreach (var group in _groups.Values.Where(g => g.Members.Count == 0 && g.Offsets.Count == 0 && g.GroupEpoch == 0).ToList())
+        {
+            Remove(group);
+        }
+
+        _loaded = true;
+        logger.LogInformation("Loaded {Groups} consumer group(s) from {Partitions} {Topic} partition(s)", _groups.Count, partitions, OffsetsLog.TopicName);
+    }
+
+    /// <summary>Every topic with its partition count, internal ones excluded (what subscriptions can match).</summary>
+    public IReadOnlyDictionary<string, int> PartitionCounts() =>
+        metadata.Topics.Values.Where(t => !t.IsInternal).ToDictionary(t => t.Name, t => t.PartitionCount, StringComparer.Ordinal);
+
+    private void Apply(GroupRecordKey key, ReadOnlyMemory<byte>? value, long nowMs)
+    {
+        var group = GetOrCreate(key.Group);
+        switch (key.Type)
+        {
+            case GroupRecordType.OffsetCommit:
+                var tp = new TopicPartition(key.Topic, key.Partition);
+                if (value is { } offsetBytes)
+                {
+                    var committed = OffsetCommitValue.Parser.ParseFrom(offsetBytes.Span);
+                    group.Offsets[tp] = new CommittedOffset(committed.Offset, committed.Metadata, committed.CommitTimestamp);
+                }
+                else
+                {
+                    group.Offsets.Remove(tp);
+                }
+
+                break;
+            case GroupRecordType.GroupEpoch:
+                group.GroupEpoch = value is { } epochBytes ? GroupEpochValue.Parser.ParseFrom(epochBytes.Span).Epoch : 0;
+                break;
+            case GroupRecordType.Member:
+                if (value is { } memberBytes)
+                {
+                    var stored = MemberValue.Parser.ParseFrom(memberBytes.Span);
+                    var member = new GroupMember(key.MemberId)
+                    {
+                        InstanceId = string.IsNullOrEmpty(stored.InstanceId) ? null : stored.InstanceId,
+                        MemberEpoch = stored.MemberEpoch,
+                        PreviousEpoch = stored.MemberEpoch,
+                        Topics = [.. stored.Topics],
+                        TopicRegex = string.IsNullOrEmpty(stored.Regex) ? null : stored.Regex,
+                        SessionTimeout = TimeSpan.FromMilliseconds(stored.SessionTimeoutMs),
+                        RebalanceTimeout = TimeSpan.FromMilliseconds(stored.RebalanceTimeoutMs),
+                        LastSeenMs = nowMs,
+                    };
+                    foreach (var assigned in stored.Assigned)
+                    {
+                        foreach (var p in assigned.Partitions)
+                        {
+                            member.Assigned.Add(new TopicPartition(assigned.Topic, p));
+                        }
+                    }
+
+                    group.Members[key.MemberId] = member;
+                }
+                else
+                {
+                    group.Members.Remove(key.MemberId);
+                }
+
+                break;
+        }
+    }
+}

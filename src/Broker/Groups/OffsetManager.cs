@@ -1,0 +1,202 @@
+using Google.Protobuf;
+using LogBroker.Broker.Groups.Records;
+using LogBroker.Broker.Partitions;
+using LogBroker.Protocol;
+using LogBroker.Protocol.Errors;
+
+namespace LogBroker.Broker.Groups;
+
+/// <summary>
+/// Committed offsets: commits from members (checked against their member epoch, so a fenced member
+/// cannot move the group's position) or from tools when the group has no members; fetches; and the
+/// operator's reset, refused while the group has members unless forced.
+/// </summary>
+public sealed class OffsetManager(GroupStore store, ReplicaManager replicas, GroupCoordinatorOptions options, TimeProvider time)
+{
+    public async Task<(ErrorCode Error, string? Message, IReadOnlyList<OffsetCommitOutcome> Results)> CommitAsync(string groupId, string memberId, int memberEpoch, IReadOnlyList<OffsetCommitEntry> offsets, CancellationToken cancellationToken)
+    {
+        var (error, message) = store.CheckCoordinator(groupId);
+        if (error != ErrorCode.None)
+        {
+            return (error, message, []);
+        }
+
+        var group = store.GetOrCreate(groupId);
+        await group.Gate.WaitAsync(cancellationToken);
+        try
+        {
+            var fence = CheckMember(group, memberId, memberEpoch);
+            if (fence.Error != ErrorCode.None)
+            {
+                return (fence.Error, fence.Message, []);
+            }
+
+            var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+            var results = new List<OffsetCommitOutcome>(offsets.Count);
+            var records = new List<(GroupRecordKey, IMessage?)>();
+            var accepted = new List<(TopicPartition, CommittedOffset)>();
+            foreach (var entry in offsets)
+            {
+                var refusal = Check(entry);
+                results.Add(new OffsetCommitOutcome(entry.Partition, refusal.Error, refusal.Message));
+                if (refusal.Error == ErrorCode.None)
+                {
+                    var committed = new CommittedOffset(entry.Offset, entry.Metadata, now);
+                    records.Add(OffsetsLog.OffsetCommit(groupId, entry.Partition, committed));
+                    accepted.Add((entry.Partition, committed));
+                }
+            }
+
+            store.Log.Append(groupId, records);
+            foreach (var (partition, committed) in accepted)
+            {
+                group.Offsets[partition] = committed;
+            }
+
+            return (ErrorCode.None, null, results);
+        }
+        finally
+        {
+            group.Gate.Release();
+        }
+    }
+
+    public async Task<(ErrorCode Error, string? Message, IReadOnlyDictionary<TopicPartition, CommittedOffset> Offsets)> FetchAsync(string groupId, IReadOnlyCollection<TopicPartition>? partitions, CancellationToken cancellationToken)
+    {
+        var (error, message) = store.CheckCoordinator(groupId);
+        if (error != ErrorCode.None)
+        {
+            return (error, message, new Dictionary<TopicPartition, CommittedOffset>());
+        }
+
+        if (!store.TryGet(groupId, out var group))
+        {
+            return (ErrorCode.None, null, new Dictionary<TopicPartition, CommittedOffset>());
+        }
+
+        await group.Gate.WaitAsync(cancellationToken);
+        try
+        {
+            return (ErrorCode.None, null, partitions is null || partitions.Count == 0
+                ? new Dictionary<TopicPartition, CommittedOffset>(group.Offsets)
+                : partitions.Where(group.Offsets.ContainsKey).ToDictionary(p => p, p => group.Offsets[p]));
+        }
+        finally
+        {
+            group.Gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Moves the group's offsets for a topic's partitions (all when <paramref name="partitions"/> is empty),
+    /// clamped to what the logs hold. Refused with NON_EMPTY_GROUP while the group has members, unless forced.
+    /// </summary>
+    public async Task<(ErrorCode Error, string? Message, IReadOnlyDictionary<TopicPartition, CommittedOffset> Offsets)> ResetAsync(string groupId, string topic, IReadOnlyCollection<int> partitions, OffsetResetSpec spec, bool force, bool dryRun, CancellationToken cancellationToken)
+    {
+        var (error, message) = store.CheckCoordinator(groupId);
+        if (error != ErrorCode.None)
+        {
+            return (error, message, new Dictionary<TopicPartition, CommittedOffset>());
+        }
+
+        var counts = store.PartitionCounts();
+        if (!counts.TryGetValue(topic, out var count))
+        {
+            return (ErrorCode.UnknownTopicOrPartition, $"topic '{topic}' does not exist", new Dictionary<TopicPartition, CommittedOffset>());
+        }
+
+        var targets = (partitions.Count == 0 ? Enumerable.Range(0, count) : partitions).Select(p => new TopicPartition(topic, p)).ToList();
+        if (targets.FirstOrDefault(p => p.Partition < 0 || p.Partition >= count) is { Topic: not null } missing)
+        {
+            return (ErrorCode.UnknownTopicOrPartition, $"topic '{topic}' has {count} partition(s); partition {missing.Partition} does not exist", new Dictionary<TopicPartition, CommittedOffset>());
+        }
+
+        var group = store.GetOrCreate(groupId);
+        await group.Gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (group.Members.Count > 0 && !force)
+            {
+                return (ErrorCode.NonEmptyGroup, $"group '{groupId}' has {group.Members.Count} active member(s); stop them or force the reset", new Dictionary<TopicPartition, CommittedOffset>());
+            }
+
+            var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+            var result = new Dictionary<TopicPartition, CommittedOffset>();
+            foreach (var partition in targets)
+            {
+                if (!replicas.TryGetPartition(partition, out var hosted))
+                {
+                    return (ErrorCode.NotLeaderOrFollower, $"{partition} is not hosted here", new Dictionary<TopicPartition, CommittedOffset>());
+                }
+
+                var log = hosted.Log;
+                var target = spec.Kind switch
+                {
+                    OffsetResetKind.Earliest => log.LogStartOffset,
+                    OffsetResetKind.Latest => log.HighWatermark,
+                    OffsetResetKind.Timestamp => log.FindOffsetByTimestamp(spec.Value)?.Offset ?? log.HighWatermark,
+                    OffsetResetKind.Offset => spec.Value,
+                    OffsetResetKind.ShiftBy => (group.Offsets.TryGetValue(partition, out var current) ? current.Offset : log.HighWatermark) + spec.Value,
+                    _ => log.HighWatermark,
+                };
+                result[partition] = new CommittedOffset(Math.Clamp(target, log.LogStartOffset, log.HighWatermark), string.Empty, now);
+            }
+
+            if (!dryRun)
+            {
+                store.Log.Append(groupId, [.. result.Select(kv => OffsetsLog.OffsetCommit(groupId, kv.Key, kv.Value))]);
+                foreach (var (partition, committed) in result)
+                {
+                    group.Offsets[partition] = committed;
+                }
+            }
+
+            return (ErrorCode.None, null, result);
+        }
+        finally
+        {
+            group.Gate.Release();
+        }
+    }
+
+    private static (ErrorCode Error, string? Message) CheckMember(ConsumerGroup group, string memberId, int memberEpoch)
+    {
+        if (string.IsNullOrEmpty(memberId))
+        {
+            return group.Members.Count == 0
+                ? (ErrorCode.None, null)
+                : (ErrorCode.UnknownMemberId, $"group '{group.GroupId}' has members: commits must come from one of them");
+        }
+
+        if (!group.Members.TryGetValue(memberId, out var member))
+        {
+            return (ErrorCode.UnknownMemberId, $"member {memberId} is not in group '{group.GroupId}' (it was fenced or left)");
+        }
+
+        if (memberEpoch > member.MemberEpoch)
+        {
+            return (ErrorCode.FencedMemberEpoch, $"member epoch {memberEpoch} is ahead of the coordinator's {member.MemberEpoch}");
+        }
+
+        return memberEpoch < member.PreviousEpoch
+            ? (ErrorCode.StaleMemberEpoch, $"member epoch {memberEpoch} is stale (current {member.MemberEpoch}); heartbeat and retry")
+            : (ErrorCode.None, null);
+    }
+
+    private (ErrorCode Error, string? Message) Check(OffsetCommitEntry entry)
+    {
+        if (entry.Offset < 0)
+        {
+            return (ErrorCode.InvalidRequest, $"offset {entry.Offset} for {entry.Partition} is negative");
+        }
+
+        if (System.Text.Encoding.UTF8.GetByteCount(entry.Metadata) > options.MaxOffsetMetadataBytes)
+        {
+            return (ErrorCode.OffsetMetadataTooLarge, $"commit metadata is limited to {options.MaxOffsetMetadataBytes} bytes");
+        }
+
+        return store.PartitionCounts().TryGetValue(entry.Partition.Topic, out var count) && entry.Partition.Partition >= 0 && entry.Partition.Partition < count
+            ? (ErrorCode.None, null)
+            : (ErrorCode.UnknownTopicOrPartition, $"{entry.Partition} does not exist");
+    }
+}

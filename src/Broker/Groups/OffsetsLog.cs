@@ -1,0 +1,121 @@
+using Google.Protobuf;
+using LogBroker.Broker.Groups.Records;
+using LogBroker.Broker.Partitions;
+using LogBroker.Protocol;
+using LogBroker.Protocol.Batches;
+
+namespace LogBroker.Broker.Groups;
+
+/// <summary>
+/// The internal compacted topic <c>__consumer_offsets</c>: group state written as keyed records (an
+/// offset commit, a member, the group epoch; a tombstone deletes) and read back in order to rebuild
+/// that state after a restart. Writes go through the partition's normal append path, so they are
+/// durable exactly as produced records are.
+/// </summary>
+public sealed class OffsetsLog(ReplicaManager replicas, int partitionCount)
+{
+    public const string TopicName = "__consumer_offsets";
+
+    public int PartitionCount { get; } = partitionCount;
+
+    public TopicPartition PartitionOf(string groupId) => new(TopicName, GroupPartitioner.PartitionFor(groupId, PartitionCount));
+
+    public bool TryGetPartition(string groupId, out Partition partition) => replicas.TryGetPartition(PartitionOf(groupId), out partition);
+
+    public bool TryGetPartition(int partition, out Partition hosted) => replicas.TryGetPartition(new TopicPartition(TopicName, partition), out hosted);
+
+    /// <summary>Appends records as one batch; throws <see cref="IOException"/> if the log refuses them.</summary>
+    public void Append(string groupId, IReadOnlyList<(GroupRecordKey Key, IMessage? Value)> records)
+    {
+        if (records.Count == 0)
+        {
+            return;
+        }
+
+        if (!TryGetPartition(groupId, out var partition))
+        {
+            throw new IOException($"{PartitionOf(groupId)} is not hosted here");
+        }
+
+        using var builder = new RecordBatchBuilder();
+        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        foreach (var (key, value) in records)
+        {
+            builder.Append(now, key.ToByteArray(), value?.ToByteArray(), valueIsNull: value is null);
+        }
+
+        var result = partition.AppendAsLeader(builder.Build(), RequiredAcks.All);
+        if (!result.Succeeded)
+        {
+            throw new IOException($"writing group '{groupId}' state to {partition.TopicPartition} failed: {result.Error} {result.ErrorMessage}");
+        }
+    }
+
+    /// <summary>Replays one partition from its start, handing each record (key, value or null for a tombstone) to <paramref name="apply"/> in order.</summary>
+    public static void Replay(Partition partition, Action<GroupRecordKey, ReadOnlyMemory<byte>?> apply)
+    {
+        var log = partition.Log;
+        var offset = log.LogStartOffset;
+        var end = log.LogEndOffset;
+        while (offset < end)
+        {
+            using var read = log.Read(offset, 1 << 20, end);
+            if (read.IsEmpty)
+            {
+                break;
+            }
+
+            var batches = new BatchCursor(read.Records);
+            while (batches.MoveNext(out var batch))
+            {
+                var records = RecordCursor.ForBatch(batch);
+                while (records.MoveNext(out var record))
+                {
+                    if (record.Offset < offset || record.KeyIsNull)
+                    {
+                        continue;
+                    }
+
+                    apply(GroupRecordKey.Parser.ParseFrom(record.Key.Span), record.ValueIsNull ? null : record.Value);
+                }
+
+                offset = new RecordBatch(batch.Span).NextOffset;
+            }
+        }
+    }
+
+    public static (GroupRecordKey, IMessage?) OffsetCommit(string groupId, TopicPartition partition, CommittedOffset? committed) => (
+        new GroupRecordKey { Type = GroupRecordType.OffsetCommit, Group = groupId, Topic = partition.Topic, Partition = partition.Partition },
+        committed is { } c ? new OffsetCommitValue { Offset = c.Offset, Metadata = c.Metadata, CommitTimestamp = c.CommitTimestampMs } : null);
+
+    public static (GroupRecordKey, IMessage?) GroupEpoch(string groupId, int? epoch) => (
+        new GroupRecordKey { Type = GroupRecordType.GroupEpoch, Group = groupId },
+        epoch is { } e ? new GroupEpochValue { Epoch = e } : null);
+
+    public static (GroupRecordKey, IMessage?) Member(string groupId, string memberId, GroupMember? member)
+    {
+        var key = new GroupRecordKey { Type = GroupRecordType.Member, Group = groupId, MemberId = memberId };
+        if (member is null)
+        {
+            return (key, null);
+        }
+
+        var value = new MemberValue
+        {
+            InstanceId = member.InstanceId ?? string.Empty,
+            MemberEpoch = member.MemberEpoch,
+            Regex = member.TopicRegex ?? string.Empty,
+            SessionTimeoutMs = (int)member.SessionTimeout.TotalMilliseconds,
+            RebalanceTimeoutMs = (int)member.RebalanceTimeout.TotalMilliseconds,
+        };
+        value.Topics.AddRange(member.Topics);
+        foreach (var topic in member.Assigned.GroupBy(p => p.Topic))
+        {
+            var assigned = new AssignedPartitions { Topic = topic.Key };
+            assigned.Partitions.AddRange(topic.Select(p => p.Partition).Order());
+            value.Assigned.Add(assigned);
+        }
+
+        return (key, value);
+    }
+}

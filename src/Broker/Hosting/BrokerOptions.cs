@@ -1,0 +1,95 @@
+using System.Net;
+using LogBroker.Storage.Config;
+
+namespace LogBroker.Broker.Hosting;
+
+/// <summary>
+/// Broker settings, bound from the <c>LogBroker</c> section of the configuration: appsettings.json,
+/// then <c>LOGBROKER__...</c> environment variables, then command-line flags. Defaults give one
+/// working node with no configuration at all (DESIGN: "Defaults an operator gets").
+/// </summary>
+public sealed class BrokerOptions
+{
+    public const string Section = "LogBroker";
+
+    public int NodeId { get; set; } = 1;
+
+    /// <summary>Data directory, relative to the working directory unless absolute.</summary>
+    public string DataDirectory { get; set; } = "data";
+
+    /// <summary>Address both ports listen on. 127.0.0.1 by default: this version has no authentication.</summary>
+    public string BindAddress { get; set; } = "127.0.0.1";
+
+    /// <summary>Host name clients are told to use (metadata); defaults to the bind address, or the machine name when binding all interfaces.</summary>
+    public string? AdvertisedHost { get; set; }
+
+    /// <summary>gRPC over HTTP/2 without TLS.</summary>
+    public int GrpcPort { get; set; } = 9400;
+
+    /// <summary>HTTP/1.1: health endpoints and Prometheus <c>/metrics</c>.</summary>
+    public int HttpPort { get; set; } = 9401;
+
+    /// <summary>Largest single gRPC message accepted (Kafka's socket.request.max.bytes).</summary>
+    public int MaxRequestBytes { get; set; } = 100 * 1024 * 1024;
+
+    /// <summary>Request bytes the broker holds at once, across all connections.</summary>
+    public long MaxInFlightBytes { get; set; } = 512L * 1024 * 1024;
+
+    /// <summary>Request bytes one client connection may have in flight.</summary>
+    public long MaxInFlightBytesPerConnection { get; set; } = 64L * 1024 * 1024;
+
+    /// <summary>Longest a fetch may wait for data, whatever it asks for.</summary>
+    public int MaxFetchWaitMs { get; set; } = 30_000;
+
+    public int FlushCheckIntervalMs { get; set; } = 100;
+
+    public int RetentionCheckIntervalMs { get; set; } = 300_000;
+
+    public int CheckpointIntervalMs { get; set; } = 10_000;
+
+    /// <summary>Partitions of the internal __consumer_offsets topic (fixed once the topic exists).</summary>
+    public int OffsetsTopicPartitions { get; set; } = 50;
+
+    /// <summary>How long a group member's heartbeat may be held waiting for a change (the interval members are told).</summary>
+    public int GroupHeartbeatIntervalMs { get; set; } = 3000;
+
+    public int GroupMinSessionTimeoutMs { get; set; } = 1000;
+
+    public int GroupMaxSessionTimeoutMs { get; set; } = 300_000;
+
+    /// <summary>Seconds a graceful stop waits for calls in flight before closing the logs.</summary>
+    public int ShutdownTimeoutSeconds { get; set; } = 15;
+
+    /// <summary>Broker-wide topic config defaults, by Kafka topic config name (e.g. <c>retention.ms</c>, <c>flush.ms</c>).</summary>
+    public Dictionary<string, string> TopicDefaults { get; set; } = [];
+
+    public string DataDirectoryFullPath => Path.GetFullPath(DataDirectory);
+
+    /// <summary>Checks every setting; throws with a message naming the bad one.</summary>
+    public LogConfig Validate()
+    {
+        Require(NodeId >= 0, $"NodeId must not be negative; got {NodeId}");
+        Require(IPAddress.TryParse(BindAddress, out _), $"BindAddress '{BindAddress}' is not an IP address");
+        Require(GrpcPort is >= 0 and <= 65535 && HttpPort is >= 0 and <= 65535, "ports must be from 0 to 65535");
+        Require(GrpcPort == 0 || GrpcPort != HttpPort, "GrpcPort and HttpPort must differ");
+        Require(MaxRequestBytes > 0 && MaxInFlightBytes > 0 && MaxInFlightBytesPerConnection > 0, "request and in-flight limits must be positive");
+        Require(MaxFetchWaitMs >= 0 && FlushCheckIntervalMs > 0 && RetentionCheckIntervalMs > 0 && CheckpointIntervalMs > 0, "intervals must be positive");
+        Require(!string.IsNullOrWhiteSpace(DataDirectory), "DataDirectory must be set");
+        Require(OffsetsTopicPartitions is >= 1 and <= 1000, "OffsetsTopicPartitions must be from 1 to 1000");
+        Require(GroupHeartbeatIntervalMs > 0 && GroupMinSessionTimeoutMs > 0 && GroupMaxSessionTimeoutMs >= GroupMinSessionTimeoutMs, "group timeouts must be positive, min not above max");
+        if (!TopicConfigKeys.TryApply(LogConfig.Default, TopicDefaults, out var defaults, out var error))
+        {
+            throw new InvalidOperationException($"LogBroker:TopicDefaults: {error}");
+        }
+
+        return defaults;
+    }
+
+    private static void Require(bool condition, string message)
+    {
+        if (!condition)
+        {
+            throw new InvalidOperationException($"LogBroker configuration: {message}");
+        }
+    }
+}

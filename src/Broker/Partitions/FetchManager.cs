@@ -1,0 +1,85 @@
+using LogBroker.Protocol.Errors;
+
+namespace LogBroker.Broker.Partitions;
+
+/// <summary>
+/// Long-poll fetches (Kafka's fetch with its delayed-fetch purgatory): read what is there; if it is
+/// less than min bytes and the wait is not over, sleep until any fetched partition gets an append
+/// (or the wait ends) and read again. Nothing polls: waits are on each partition's append notifier.
+/// </summary>
+public sealed class FetchManager(ReplicaManager replicas)
+{
+    private int _waiting;
+
+    /// <summary>Fetches parked waiting for data right now.</summary>
+    public int WaitingFetches => Volatile.Read(ref _waiting);
+
+    /// <summary>
+    /// Reads the partitions in order: each gets up to its own max bytes and what is left of
+    /// <paramref name="maxBytes"/>, except that the first partition with data always gets a whole batch.
+    /// </summary>
+    public async Task<FetchOutcome> FetchAsync(IReadOnlyList<FetchPartitionRequest> partitions, int minBytes, int maxBytes, TimeSpan maxWait, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + maxWait;
+        var waits = new List<Task>(partitions.Count + 1);
+        while (true)
+        {
+            waits.Clear();
+            foreach (var request in partitions)
+            {
+                if (replicas.TryGetPartition(request.TopicPartition, out var partition))
+                {
+                    waits.Add(partition.Notifier.WaitAsync()); // before reading: an append after the read still wakes us
+                }
+            }
+
+            var results = ReadOnce(partitions, maxBytes, out var bytes, out var anyError);
+            var remaining = deadline - DateTime.UtcNow;
+            if (bytes >= minBytes || anyError || remaining <= TimeSpan.Zero || waits.Count == 0)
+            {
+                return new FetchOutcome(results);
+            }
+
+            new FetchOutcome(results).Dispose();
+            waits.Add(Task.Delay(remaining, cancellationToken));
+            Interlocked.Increment(ref _waiting);
+            try
+            {
+                await Task.WhenAny(waits);
+            }
+            finally
+            {
+                Interlocked.Decrement(ref _waiting);
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+    }
+
+    private FetchPartitionResult[] ReadOnce(IReadOnlyList<FetchPartitionRequest> partitions, int maxBytes, out long bytes, out bool anyError)
+    {
+        var results = new FetchPartitionResult[partitions.Count];
+        bytes = 0;
+        anyError = false;
+        for (var i = 0; i < partitions.Count; i++)
+        {
+            var request = partitions[i];
+            var lookup = replicas.Lookup(request.TopicPartition.Topic, request.TopicPartition.Partition);
+            if (!lookup.Found)
+            {
+                results[i] = new FetchPartitionResult(request.TopicPartition, lookup.Error, lookup.Message, default);
+                anyError = true;
+                continue;
+            }
+
+            // Once the response is full, later partitions still report their offsets, with no data.
+            var budget = bytes == 0 ? request.MaxBytes : (int)Math.Max(0, Math.Min(request.MaxBytes, maxBytes - bytes));
+            var read = lookup.Partition!.Read(request.Offset, budget);
+            results[i] = new FetchPartitionResult(request.TopicPartition, read.Error, read.ErrorMessage, read);
+            anyError |= read.Error != ErrorCode.None;
+            bytes += read.Records.Length;
+        }
+
+        return results;
+    }
+}

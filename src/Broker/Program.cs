@@ -1,0 +1,3 @@
+using LogBroker.Broker.Hosting;
+
+await BrokerApp.Build(args).RunAsync();

@@ -1,0 +1,154 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using LogBroker.Testing;
+
+namespace LogBroker.TestHosts;
+
+/// <summary>
+/// A broker in its own process (the Release or Debug build of src/Broker, whichever the tests were
+/// built as), for what needs a real process: kill -9, and its memory as the OS sees it.
+/// </summary>
+public sealed class ChildBroker : IAsyncDisposable
+{
+    private readonly string[] _extraArgs;
+    private Process? _process;
+
+    private ChildBroker(TempDirectory data, string[] extraArgs)
+    {
+        Data = data;
+        _extraArgs = extraArgs;
+    }
+
+    public TempDirectory Data { get; }
+
+    public int GrpcPort { get; private set; }
+
+    public int HttpPort { get; private set; }
+
+    public string Address => $"http://127.0.0.1:{GrpcPort}";
+
+    public int ProcessId => _process?.Id ?? throw new InvalidOperationException("not running");
+
+    public static async Task<ChildBroker> StartAsync(params string[] extraArgs)
+    {
+        var broker = new ChildBroker(new TempDirectory("child-broker"), extraArgs);
+        await broker.StartAgainAsync();
+        return broker;
+    }
+
+    public async Task StartAgainAsync()
+    {
+        GrpcPort = FreePort();
+        HttpPort = FreePort();
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var arg in (string[])[BrokerDll(), "--data-dir", Data.Path, "--grpc-port", Port(GrpcPort), "--http-port", Port(HttpPort), "--Logging:LogLevel:Default", "Warning", .. _extraArgs])
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        _process = Process.Start(start) ?? throw new InvalidOperationException("could not start the broker process");
+        _process.OutputDataReceived += (_, _) => { };
+        _process.ErrorDataReceived += (_, _) => { };
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+        using var http = new HttpClient();
+        await Eventually.True(
+            async () =>
+            {
+                if (_process.HasExited)
+                {
+                    throw new InvalidOperationException($"the broker process exited with {_process.ExitCode}");
+                }
+
+                try
+                {
+                    return (await http.GetAsync($"http://127.0.0.1:{HttpPort}/health/ready")).IsSuccessStatusCode;
+                }
+                catch (HttpRequestException)
+                {
+                    return false;
+                }
+            },
+            "the child broker to become ready",
+            TimeSpan.FromSeconds(60));
+    }
+
+    /// <summary>SIGKILL: no flush, no checkpoint, no clean-shutdown marker.</summary>
+    public void Kill()
+    {
+        _process?.Kill(entireProcessTree: true);
+        _process?.WaitForExit();
+        _process?.Dispose();
+        _process = null;
+    }
+
+    /// <summary>SIGTERM and wait: the graceful stop.</summary>
+    public async Task StopAsync()
+    {
+        if (_process is null)
+        {
+            return;
+        }
+
+        using (var term = Process.Start("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)]))
+        {
+            await term.WaitForExitAsync();
+        }
+
+        await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        _process.Dispose();
+        _process = null;
+    }
+
+    /// <summary>Anonymous resident memory (heap and stacks, not mapped files) of the broker process, in bytes.</summary>
+    public long ResidentAnonymousBytes()
+    {
+        foreach (var line in File.ReadLines($"/proc/{ProcessId}/status"))
+        {
+            if (line.StartsWith("RssAnon:", StringComparison.Ordinal))
+            {
+                return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) * 1024;
+            }
+        }
+
+        throw new InvalidOperationException("RssAnon not found");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Kill();
+        await Task.CompletedTask;
+        Data.Dispose();
+    }
+
+    private static string Port(int port) => port.ToString(CultureInfo.InvariantCulture);
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    /// <summary>src/Broker's own build output, found from the repository root above the test binaries.</summary>
+    private static string BrokerDll()
+    {
+        var testDir = AppContext.BaseDirectory; // .../tests/Broker.Tests/bin/{Configuration}/net10.0/
+        var configuration = new DirectoryInfo(testDir).Parent!.Name;
+        var root = new DirectoryInfo(testDir);
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "LogBroker.sln")))
+        {
+            root = root.Parent;
+        }
+
+        var dll = Path.Combine(root?.FullName ?? throw new InvalidOperationException("repository root not found"), "src", "Broker", "bin", configuration, "net10.0", "LogBroker.Broker.dll");
+        return File.Exists(dll) ? dll : throw new FileNotFoundException($"build src/Broker first ({configuration})", dll);
+    }
+}

@@ -1,0 +1,78 @@
+using System.Text.RegularExpressions;
+using LogBroker.Client;
+using LogBroker.TestHosts;
+using Xunit;
+
+namespace LogBroker.Broker.Tests;
+
+public class ObservabilityTests
+{
+    [Fact]
+    public async Task Metrics_show_traffic_per_topic_requests_per_api_and_partition_offsets()
+    {
+        await using var broker = await BrokerHost.StartAsync();
+        await using var admin = broker.Admin();
+        await admin.CreateTopicAsync("metered", partitions: 2);
+        await using (var producer = broker.Producer())
+        {
+            for (var i = 0; i < 100; i++)
+            {
+                await producer.ProduceAsync(new LogBroker.Protocol.TopicPartition("metered", 1), null, new byte[50]);
+            }
+        }
+
+        await using (var consumer = broker.Consumer())
+        {
+            consumer.Assign(new TopicPartitionOffset("metered", 1, Offset.Beginning));
+            await ProduceConsumeTests.ReadAsync(consumer, 100);
+        }
+
+        using var http = new HttpClient();
+        var text = await http.GetStringAsync($"{broker.HttpAddress}/metrics");
+
+        Assert.Equal(100, Value(text, "logbroker_topic_records_in_total", "topic=\"metered\""));
+        Assert.True(Value(text, "logbroker_topic_bytes_in_total", "topic=\"metered\"") > 100 * 50);
+        Assert.Equal(100, Value(text, "logbroker_topic_records_out_total", "topic=\"metered\""));
+        Assert.Equal(100, Value(text, "logbroker_partition_log_end_offset", "topic=\"metered\",partition=\"1\""));
+        Assert.Equal(100, Value(text, "logbroker_partition_high_watermark", "topic=\"metered\",partition=\"1\""));
+        Assert.Equal(0, Value(text, "logbroker_partition_log_end_offset", "topic=\"metered\",partition=\"0\""));
+        Assert.True(Value(text, "logbroker_partition_size_bytes", "topic=\"metered\",partition=\"1\"") > 0);
+        Assert.Equal(1, Value(text, "logbroker_partition_segments", "topic=\"metered\",partition=\"1\""));
+        Assert.True(Value(text, "logbroker_requests_total", "api=\"ProduceStream\",outcome=\"ok\"") >= 1);
+        Assert.True(Value(text, "logbroker_requests_total", "api=\"Fetch\",outcome=\"ok\"") >= 1);
+        Assert.True(Value(text, "logbroker_request_duration_seconds_count", "api=\"CreateTopics\"") >= 1);
+        Assert.Contains("logbroker_open_connections{listener=\"grpc\"}", text, StringComparison.Ordinal);
+        Assert.Contains("logbroker_inflight_request_bytes", text, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Deleted_partitions_leave_the_metrics()
+    {
+        await using var broker = await BrokerHost.StartAsync();
+        await using var admin = broker.Admin();
+        await admin.CreateTopicAsync("fleeting");
+        using var http = new HttpClient();
+        Assert.Contains("topic=\"fleeting\"", await http.GetStringAsync($"{broker.HttpAddress}/metrics"), StringComparison.Ordinal);
+
+        await admin.DeleteTopicAsync("fleeting");
+
+        Assert.DoesNotContain("logbroker_partition_log_end_offset{topic=\"fleeting\"", await http.GetStringAsync($"{broker.HttpAddress}/metrics"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Liveness_and_readiness_answer_on_the_http_port()
+    {
+        await using var broker = await BrokerHost.StartAsync();
+        using var http = new HttpClient();
+
+        Assert.Equal("Healthy", await http.GetStringAsync($"{broker.HttpAddress}/health/live"));
+        Assert.Equal("Healthy", await http.GetStringAsync($"{broker.HttpAddress}/health/ready"));
+    }
+
+    private static double Value(string exposition, string metric, string labels)
+    {
+        var match = Regex.Match(exposition, $"^{Regex.Escape(metric)}\\{{{Regex.Escape(labels)}\\}} (\\S+)$", RegexOptions.Multiline);
+        Assert.True(match.Success, $"{metric}{{{labels}}} not found");
+        return double.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+    }
+}
