@@ -1,0 +1,162 @@
+using LogBroker.Client;
+using LogBroker.Loadgen.Metrics;
+using LogBroker.Loadgen.Producing;
+using LogBroker.Loadgen.Timing;
+
+namespace LogBroker.Loadgen.Consuming;
+
+/// <summary>
+/// One consumer client reading its assigned partition ranges until every one is read to its end offset
+/// (or the shared budget runs out, or it is stopped). Counts records and value bytes and, in e2e mode,
+/// records produce-to-consume latency from the send time at the start of each value. The read loop
+/// allocates nothing per record: <see cref="Consumer.ConsumeOneAsync"/> completes synchronously from the
+/// fetched chunk, and values are slices of it. One loop; end offsets may be set from another thread.
+/// </summary>
+public sealed class ConsumerWorker : IAsyncDisposable
+{
+    private readonly int _index;
+    private readonly Consumer _consumer;
+    private readonly int[] _partitions;
+    private readonly long[] _positions;
+    private readonly long[] _ends;
+    private readonly MeasurementWindow _window;
+    private readonly LatencyRecorder? _endToEnd;
+    private readonly RecordBudget? _budget;
+    private readonly ErrorTally _errors;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly TaskCompletionSource _caughtUp = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private long _withoutSendTime;
+
+    /// <param name="endToEnd">Where to record e2e latency; null when values carry no send time from this process.</param>
+    public ConsumerWorker(int index, ConsumerOptions options, string topic, int partitionCount, IReadOnlyList<PartitionRange> ranges, MeasurementWindow window, LatencyRecorder? endToEnd, RecordBudget? budget, ErrorTally errors)
+    {
+        _index = index;
+        _window = window;
+        _endToEnd = endToEnd;
+        _budget = budget;
+        _errors = errors;
+        _partitions = [.. ranges.Select(r => r.Partition)];
+        _positions = new long[partitionCount];
+        _ends = new long[partitionCount];
+        foreach (var range in ranges)
+        {
+            _positions[range.Partition] = range.StartOffset;
+            _ends[range.Partition] = range.EndOffset;
+        }
+
+        _consumer = new Consumer(options);
+        _consumer.Assign(ranges.Select(r => new TopicPartitionOffset(topic, r.Partition, r.StartOffset)));
+    }
+
+    public ThroughputCounter Consumed { get; } = new();
+
+    /// <summary>Records whose value did not start with a plausible send time from this run (e2e only).</summary>
+    public long RecordsWithoutSendTime => Volatile.Read(ref _withoutSendTime);
+
+    /// <summary>Completes when every assigned partition has been read to its end offset.</summary>
+    public Task CaughtUp => _caughtUp.Task;
+
+    /// <summary>When the last record was read (or the worker stopped).</summary>
+    public long FinishedMicros { get; private set; }
+
+    /// <summary>Sets a partition's end offset (e2e: once the producers are done).</summary>
+    public void SetEnd(int partition, long endOffset)
+    {
+        Volatile.Write(ref _ends[partition], endOffset);
+        TryFinish();
+    }
+
+    public void Stop() => _stop.Cancel();
+
+    /// <summary>Reads until caught up, stopped, or a non-retriable error (counted, and noted as a problem).</summary>
+    public async Task RunAsync()
+    {
+        if (!TryFinish())
+        {
+            await ReadLoopAsync();
+        }
+
+        FinishedMicros = MonotonicClock.NowMicros;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _consumer.DisposeAsync();
+        _stop.Dispose();
+    }
+
+    private async Task ReadLoopAsync()
+    {
+        var token = _stop.Token;
+        while (true)
+        {
+            ConsumeResult record;
+            try
+            {
+                record = await _consumer.ConsumeOneAsync(token);
+            }
+            catch (OperationCanceledException) when (token.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (LogBrokerException e)
+            {
+                _errors.Count(e.Code);
+                _errors.AddProblem($"consumer {_index} stopped: {e.Message}");
+                return;
+            }
+
+            if (_budget is not null && !_budget.TryClaim())
+            {
+                return;
+            }
+
+            var now = MonotonicClock.NowMicros;
+            var inWarmup = _window.InWarmup(now);
+            Consumed.Add(record.Value.Length, inWarmup);
+            if (_endToEnd is not null)
+            {
+                RecordEndToEnd(record.Value.Span, now, inWarmup);
+            }
+
+            var next = record.Offset + 1;
+            Volatile.Write(ref _positions[record.Partition], next);
+            if (next >= Volatile.Read(ref _ends[record.Partition]) && TryFinish())
+            {
+                return;
+            }
+        }
+    }
+
+    private void RecordEndToEnd(ReadOnlySpan<byte> value, long nowMicros, bool inWarmup)
+    {
+        var sentMicros = PayloadSource.ReadSendTime(value);
+        if (sentMicros < _window.StartMicros || sentMicros > nowMicros)
+        {
+            Interlocked.Increment(ref _withoutSendTime); // written by someone else, or not by this run
+        }
+        else if (!inWarmup)
+        {
+            _endToEnd!.Record(nowMicros - sentMicros);
+        }
+    }
+
+    /// <summary>Completes <see cref="CaughtUp"/> and wakes the loop if every partition has reached its end.</summary>
+    private bool TryFinish()
+    {
+        foreach (var partition in _partitions)
+        {
+            if (Volatile.Read(ref _positions[partition]) < Volatile.Read(ref _ends[partition]))
+            {
+                return false;
+            }
+        }
+
+        if (_caughtUp.TrySetResult())
+        {
+            _stop.Cancel();
+        }
+
+        return true;
+    }
+}

@@ -1,0 +1,25 @@
+namespace LogBroker.Loadgen.Consuming;
+
+/// <summary>
+/// At most this many records, shared by all consumers of a run (consume mode's <c>--count</c>): each
+/// record is claimed before it counts, so the total is exact however the consumers interleave. Thread-safe.
+/// </summary>
+public sealed class RecordBudget(long records)
+{
+    private long _left = records;
+    private readonly TaskCompletionSource _spent = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completes when the last record has been claimed.</summary>
+    public Task Spent => _spent.Task;
+
+    public bool TryClaim()
+    {
+        var left = Interlocked.Decrement(ref _left);
+        if (left == 0)
+        {
+            _spent.TrySetResult();
+        }
+
+        return left >= 0;
+    }
+}
