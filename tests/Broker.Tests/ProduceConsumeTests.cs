@@ -250,6 +250,42 @@ public class ProduceConsumeTests
         }
     }
 
+    [Theory]
+    [InlineData(FetchMode.Poll)]
+    [InlineData(FetchMode.Push)]
+    public async Task Partitions_of_several_topics_assigned_interleaved_get_their_own_records(FetchMode mode)
+    {
+        await using var broker = await BrokerHost.StartAsync();
+        await using (var admin = broker.Admin())
+        {
+            await admin.CreateTopicAsync("aaa", partitions: 2);
+            await admin.CreateTopicAsync("bbb", partitions: 2);
+        }
+
+        TopicPartition[] assigned = [new("aaa", 0), new("bbb", 0), new("aaa", 1), new("bbb", 1)];
+        await using (var producer = broker.Producer())
+        {
+            foreach (var tp in assigned)
+            {
+                for (var i = 0; i < 50; i++)
+                {
+                    await producer.ProduceAsync(tp, null, Encoding.UTF8.GetBytes($"{tp.Topic}/{tp.Partition}/{i}"));
+                }
+            }
+        }
+
+        await using var consumer = broker.Consumer(o => o with { FetchMode = mode });
+        consumer.Assign(assigned.Select(tp => new TopicPartitionOffset(tp, Offset.Beginning)));
+        var records = await ReadAsync(consumer, 200);
+
+        foreach (var record in records)
+        {
+            Assert.Equal($"{record.Topic}/{record.Partition}/{record.Offset}", record.ValueAsString());
+        }
+
+        Assert.Equal(200, records.Select(r => r.ValueAsString()).Distinct().Count());
+    }
+
     internal static async Task<List<ConsumeResult>> ReadAsync(Consumer consumer, int count, CancellationToken cancellationToken = default)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

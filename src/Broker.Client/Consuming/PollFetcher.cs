@@ -33,11 +33,15 @@ internal sealed class PollFetcher(string leader, ChannelPool channels, ConsumerO
                 MinBytes = options.FetchMinBytes,
                 MaxBytes = options.FetchMaxBytes,
             };
+            // Results are matched back by (topic, partition), not by position: the request groups
+            // partitions by topic, so its order differs from the assignment's.
+            var byPartition = new Dictionary<(string Topic, int Partition), FetchTarget>(fetchable.Count);
             foreach (var group in fetchable.GroupBy(t => t.State.Partition.Topic))
             {
                 var topic = new TopicFetchData { Topic = group.Key };
                 foreach (var target in group)
                 {
+                    byPartition[(group.Key, target.State.Partition.Partition)] = target;
                     topic.Partitions.Add(new PartitionFetchData { Partition = target.State.Partition.Partition, FetchOffset = target.FetchPosition, MaxBytes = options.MaxPartitionFetchBytes });
                 }
 
@@ -62,13 +66,16 @@ internal sealed class PollFetcher(string leader, ChannelPool channels, ConsumerO
                 return;
             }
 
-            var index = 0;
             var anyData = false;
             foreach (var topic in response.Topics)
             {
                 foreach (var result in topic.Partitions)
                 {
-                    var target = fetchable[index++];
+                    if (!byPartition.TryGetValue((topic.Topic, result.Partition), out var target))
+                    {
+                        continue; // not asked for: nothing to deliver it to
+                    }
+
                     if (result.ErrorCode != 0)
                     {
                         await onError(target, (ErrorCode)result.ErrorCode, result.ErrorMessage);
