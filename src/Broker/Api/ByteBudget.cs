@@ -10,8 +10,21 @@ public sealed class ByteBudget(long capacity)
     private readonly Lock _lock = new();
     private readonly Queue<(long Bytes, TaskCompletionSource Ready)> _waiters = new();
     private long _inUse;
+    private long _peak;
 
     public long Capacity { get; } = capacity;
+
+    /// <summary>The most bytes in use at once so far.</summary>
+    public long Peak
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _peak;
+            }
+        }
+    }
 
     public long InUse
     {
@@ -33,6 +46,7 @@ public sealed class ByteBudget(long capacity)
             if (_waiters.Count == 0 && _inUse + grant <= Capacity)
             {
                 _inUse += grant;
+                _peak = Math.Max(_peak, _inUse);
                 return ValueTask.CompletedTask;
             }
 
@@ -56,6 +70,7 @@ public sealed class ByteBudget(long capacity)
                 if (!next.Ready.Task.IsCompleted)
                 {
                     _inUse += next.Bytes;
+                    _peak = Math.Max(_peak, _inUse);
                     (admitted ??= []).Add(next);
                 }
             }

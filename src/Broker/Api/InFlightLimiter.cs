@@ -3,10 +3,11 @@ using System.Collections.Concurrent;
 namespace LogBroker.Broker.Api;
 
 /// <summary>
-/// Caps request bytes held by the broker: in total, and per client connection. A call reserves its
-/// request's size before processing it and releases it when its response is written; when a budget
-/// is spent, the call waits, and so stops reading from its connection, which pushes back on the
-/// client through HTTP/2 flow control rather than growing the broker's memory.
+/// Caps request bytes held by the broker: in total, and per client connection (Kafka's
+/// queued.max.request.bytes, per connection as well). Each request message is reserved before its
+/// bytes are read (<see cref="BudgetedBodyReader"/>) and released when the call is done with it; when
+/// a budget is spent the call waits without reading, which pushes back on the client through HTTP/2
+/// flow control rather than growing the broker's memory.
 /// </summary>
 public sealed class InFlightLimiter(long totalBytes, long perConnectionBytes)
 {
@@ -14,6 +15,9 @@ public sealed class InFlightLimiter(long totalBytes, long perConnectionBytes)
     private readonly ConcurrentDictionary<string, ConnectionBudget> _connections = new(StringComparer.Ordinal);
 
     public long InFlightBytes => _total.InUse;
+
+    /// <summary>The most request bytes held at once since start; never above the total budget (a message larger than the budget counts as all of it).</summary>
+    public long PeakInFlightBytes => _total.Peak;
 
     public int TrackedConnections => _connections.Count;
 

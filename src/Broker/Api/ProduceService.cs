@@ -4,6 +4,7 @@ using LogBroker.Broker.Partitions;
 using LogBroker.Protocol.Errors;
 using LogBroker.Protocol.Grpc;
 using LogBroker.Storage.Log;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace LogBroker.Broker.Api;
@@ -11,33 +12,38 @@ namespace LogBroker.Broker.Api;
 /// <summary>
 /// Produce over gRPC: maps each partition's records to <see cref="Partition.AppendAsLeader"/> and the
 /// outcome back. The stream handles requests one after another in arrival order, so a partition's
-/// batches land in the order they were sent and responses leave in the same order.
+/// batches land in the order they were sent and responses leave in the same order. Request bytes
+/// are charged to the in-flight budget before they are read (<see cref="RequestBudgetMiddleware"/>),
+/// so the stream handler finishes with one request before it asks for the next.
 /// </summary>
-public sealed class ProduceService(ReplicaManager replicas, InFlightLimiter limiter, BrokerMetrics metrics, ILogger<ProduceService> logger) : LogBroker.Protocol.Grpc.Produce.ProduceBase
+public sealed class ProduceService(ReplicaManager replicas, BrokerMetrics metrics, IHostApplicationLifetime lifetime, ILogger<ProduceService> logger) : LogBroker.Protocol.Grpc.Produce.ProduceBase
 {
-    public override async Task<ProduceResponse> Produce(ProduceRequest request, ServerCallContext context)
-    {
-        using var scope = limiter.Enter(context.ConnectionId());
-        using var lease = await scope.AcquireAsync(RequestBytes(request), context.CancellationToken);
-        return Handle(request);
-    }
+    public override Task<ProduceResponse> Produce(ProduceRequest request, ServerCallContext context) => Task.FromResult(Handle(request));
 
     public override async Task ProduceStream(IAsyncStreamReader<ProduceRequest> requestStream, IServerStreamWriter<ProduceResponse> responseStream, ServerCallContext context)
     {
-        using var scope = limiter.Enter(context.ConnectionId());
-        while (await requestStream.MoveNext(context.CancellationToken))
+        // A stop ends the stream between requests, so an idle producer does not hold up shutdown;
+        // the client retries what it sent and did not get an answer for.
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, lifetime.ApplicationStopping);
+        try
         {
-            var request = requestStream.Current;
-            using var lease = await scope.AcquireAsync(RequestBytes(request), context.CancellationToken);
-            var started = System.Diagnostics.Stopwatch.GetTimestamp();
-            var response = Handle(request);
-            metrics.Request("ProduceStream", "ok", System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
-            if (request.Acks != Acks.None)
+            while (await requestStream.MoveNext(stopping.Token))
             {
-                // Written inline: a response is small, and the client's next requests are already
-                // queued on the stream, so a separate writer would only add a thread hop per request.
-                await responseStream.WriteAsync(response, context.CancellationToken);
+                var request = requestStream.Current;
+                var started = System.Diagnostics.Stopwatch.GetTimestamp();
+                var response = Handle(request);
+                metrics.Request("ProduceStream", "ok", System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds);
+                if (request.Acks != Acks.None)
+                {
+                    // Written inline: a response is small, and the client's next requests are already
+                    // queued on the stream, so a separate writer would only add a thread hop per request.
+                    await responseStream.WriteAsync(response, context.CancellationToken);
+                }
             }
+        }
+        catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested)
+        {
+            // broker shutting down: end the stream cleanly
         }
     }
 
@@ -118,18 +124,4 @@ public sealed class ProduceService(ReplicaManager replicas, InFlightLimiter limi
         LogAppendTime = -1,
         LogStartOffset = -1,
     };
-
-    private static long RequestBytes(ProduceRequest request)
-    {
-        long bytes = 0;
-        foreach (var topic in request.Topics)
-        {
-            foreach (var partition in topic.Partitions)
-            {
-                bytes += partition.Records.Length;
-            }
-        }
-
-        return bytes;
-    }
 }

@@ -35,6 +35,12 @@ public static class BrokerApp
         ["--http-port"] = "LogBroker:HttpPort",
     };
 
+    /// <summary>Concurrent calls per client connection; a gRPC client opens more connections past it.</summary>
+    public const int MaxStreamsPerConnection = 64;
+
+    /// <summary>HTTP/2 receive window per call: enough for a producer to keep several batches in flight.</summary>
+    public const int StreamWindowBytes = 1024 * 1024;
+
     public static WebApplication Build(string[] args)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
@@ -60,11 +66,15 @@ public static class BrokerApp
                 endpoints.Http = listen;
             });
 
-            // Larger HTTP/2 windows let a producer keep several batches in flight on one connection;
-            // they also bound what one connection can push before the broker reads it.
-            kestrel.Limits.Http2.InitialConnectionWindowSize = 16 * 1024 * 1024;
-            kestrel.Limits.Http2.InitialStreamWindowSize = 8 * 1024 * 1024;
-            kestrel.Limits.Http2.MaxStreamsPerConnection = 256;
+            // Flow control is what stops a client whose requests wait for in-flight budget
+            // (RequestBudgetMiddleware): such a stream holds at most its window of unread bytes, and
+            // the connection window covers every stream's window, so the streams that are admitted
+            // can always receive the rest of their messages and no connection can wedge itself.
+            // Unread bytes per connection are bounded by the connection window; request bytes being
+            // buffered and handled, by the in-flight budget.
+            kestrel.Limits.Http2.MaxStreamsPerConnection = MaxStreamsPerConnection;
+            kestrel.Limits.Http2.InitialStreamWindowSize = StreamWindowBytes;
+            kestrel.Limits.Http2.InitialConnectionWindowSize = MaxStreamsPerConnection * StreamWindowBytes;
         });
         builder.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromSeconds(options.ShutdownTimeoutSeconds));
 
@@ -72,6 +82,7 @@ public static class BrokerApp
         AddBrokerServices(builder.Services, options, topicDefaults, endpoints);
 
         var app = builder.Build();
+        app.UseMiddleware<RequestBudgetMiddleware>();
         app.MapGrpcService<ProduceService>();
         app.MapGrpcService<FetchService>();
         app.MapGrpcService<AdminService>();
