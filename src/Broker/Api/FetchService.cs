@@ -70,17 +70,22 @@ public sealed class FetchService(ReplicaManager replicas, FetchManager fetches, 
     public override async Task Subscribe(SubscribeRequest request, IServerStreamWriter<SubscribeResponse> responseStream, ServerCallContext context)
     {
         var partitions = new List<(TopicPartition, long)>();
+        var listed = new HashSet<TopicPartition>();
         foreach (var p in request.Partitions)
         {
             var tp = new TopicPartition(p.Topic, p.Partition);
-            if (p.Offset < 0)
+            (ErrorCode Code, string Message)? refusal = request.MaxBytes < 0 ? (ErrorCode.InvalidRequest, $"max_bytes must not be negative; got {request.MaxBytes}")
+                : p.Offset < 0 ? (ErrorCode.OffsetOutOfRange, $"start offset {p.Offset} is negative")
+                : !listed.Add(tp) ? (ErrorCode.InvalidRequest, $"partition {tp} is listed more than once")
+                : null;
+            if (refusal is { } refused)
             {
                 await responseStream.WriteAsync(new SubscribeResponse
                 {
                     Topic = p.Topic,
                     Partition = p.Partition,
-                    ErrorCode = (int)ErrorCode.OffsetOutOfRange,
-                    ErrorMessage = $"start offset {p.Offset} is negative",
+                    ErrorCode = (int)refused.Code,
+                    ErrorMessage = refused.Message,
                     HighWatermark = -1,
                     LogStartOffset = -1,
                 });

@@ -33,6 +33,7 @@ public sealed class BrokerLifecycle(
         await groups.StartAsync(cancellationToken);
         logs.StartBackgroundTasks();
         metrics.ObserveAtScrape(replicas, inFlight, fetches);
+        lifetime.ApplicationStopping.Register(() => IsReady = false); // not ready while draining
         lifetime.ApplicationStarted.Register(() =>
         {
             identity.SetAddress(endpoints.GrpcAddress(options));

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using LogBroker.Protocol.Errors;
 
 namespace LogBroker.Broker.Partitions;
@@ -20,7 +21,13 @@ public sealed class FetchManager(ReplicaManager replicas)
     /// </summary>
     public async Task<FetchOutcome> FetchAsync(IReadOnlyList<FetchPartitionRequest> partitions, int minBytes, int maxBytes, TimeSpan maxWait, CancellationToken cancellationToken)
     {
-        var deadline = DateTime.UtcNow + maxWait;
+        var started = Stopwatch.GetTimestamp();
+
+        // One timer for the whole wait, however often appends wake it: a timer per wake-up would
+        // leave up to max wait of live timers behind for every append to a busy partition.
+        using var expiry = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        expiry.CancelAfter(maxWait);
+        Task? expired = null;
         var waits = new List<Task>(partitions.Count + 1);
         while (true)
         {
@@ -34,14 +41,15 @@ public sealed class FetchManager(ReplicaManager replicas)
             }
 
             var results = ReadOnce(partitions, maxBytes, out var bytes, out var anyError);
-            var remaining = deadline - DateTime.UtcNow;
-            if (bytes >= minBytes || anyError || remaining <= TimeSpan.Zero || waits.Count == 0)
+            var remaining = maxWait - Stopwatch.GetElapsedTime(started);
+            if (bytes >= minBytes || anyError || remaining <= TimeSpan.Zero || waits.Count == 0 || expired?.IsCompleted == true)
             {
                 return new FetchOutcome(results);
             }
 
             new FetchOutcome(results).Dispose();
-            waits.Add(Task.Delay(remaining, cancellationToken));
+            expired ??= Task.Delay(Timeout.Infinite, expiry.Token);
+            waits.Add(expired);
             Interlocked.Increment(ref _waiting);
             try
             {

@@ -15,8 +15,16 @@ public sealed class Subscription(ReplicaManager replicas, IReadOnlyList<(TopicPa
 {
     public async IAsyncEnumerable<SubscriptionChunk> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var positions = partitions.ToDictionary(p => p.TopicPartition, p => p.Offset);
-        var order = partitions.Select(p => p.TopicPartition).Distinct().ToList();
+        var positions = new Dictionary<TopicPartition, long>(partitions.Count);
+        var order = new List<TopicPartition>(partitions.Count);
+        foreach (var (tp, offset) in partitions)
+        {
+            if (positions.TryAdd(tp, offset))
+            {
+                order.Add(tp); // a partition listed again keeps its first offset
+            }
+        }
+
         var waits = new List<Task>(order.Count + 1);
         var cancelled = Task.Delay(Timeout.Infinite, cancellationToken);
         var next = 0;
