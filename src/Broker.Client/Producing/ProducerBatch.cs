@@ -15,16 +15,20 @@ internal sealed class ProducerBatch
     private Completion[] _completions = ArrayPool<Completion>.Shared.Rent(64);
     private int _count;
 
-    public ProducerBatch(TopicPartition partition, RecordBatchBuilder builder, long createdTicks)
+    public ProducerBatch(TopicPartition partition, RecordBatchBuilder builder, long createdTicks, long reservedBytes)
     {
         Partition = partition;
         Builder = builder;
         CreatedTicks = createdTicks;
+        ReservedBytes = reservedBytes;
     }
 
     public TopicPartition Partition { get; }
 
     public RecordBatchBuilder Builder { get; }
+
+    /// <summary>Bytes of the producer's buffer memory this batch holds until it is released.</summary>
+    public long ReservedBytes { get; }
 
     /// <summary>Stopwatch ticks when the first record went in: linger and delivery timeout count from here.</summary>
     public long CreatedTicks { get; }

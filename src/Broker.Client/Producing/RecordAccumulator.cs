@@ -9,16 +9,19 @@ namespace LogBroker.Client.Producing;
 /// <summary>
 /// Gathers records into per-partition batches (Kafka's RecordAccumulator). A batch is sealed when the
 /// next record would not fit, when it has lingered long enough, or on flush; sealed batches wait in
-/// their partition's queue, in order, for the sender. Memory is bounded by a number of batch slots
-/// (<c>BufferMemory / BatchSize</c>): a producer that outruns the network waits for a slot.
+/// their partition's queue, in order, for the sender. Memory is bounded by <c>BufferMemory</c> bytes:
+/// each batch reserves its capacity when it opens, and a producer that outruns the network waits.
 /// </summary>
 internal sealed class RecordAccumulator : IDisposable
 {
     private readonly ConcurrentDictionary<TopicPartition, PartitionQueue> _queues = new();
     private readonly ConcurrentDictionary<ProducerBatch, byte> _incomplete = new();
     private readonly ConcurrentBag<RecordBatchBuilder> _builders = [];
-    private readonly SemaphoreSlim _slots;
+    private readonly BufferMemoryBudget _memory;
     private readonly SemaphoreSlim _wakeup = new(0);
+    /// <summary>Room a builder has beyond <c>BatchSize</c>, so a full batch does not regrow its buffer.</summary>
+    private const int BuilderSlack = 1024;
+
     private readonly ProducerOptions _options;
     private readonly long _lingerTicks;
     private int _signalled;
@@ -28,13 +31,15 @@ internal sealed class RecordAccumulator : IDisposable
     {
         _options = options;
         _lingerTicks = (long)(options.Linger.TotalSeconds * Stopwatch.Frequency);
-        var slots = (int)Math.Clamp(options.BufferMemory / options.BatchSize, 1, int.MaxValue);
-        _slots = new SemaphoreSlim(slots, slots);
+        _memory = new BufferMemoryBudget(options.BufferMemory);
     }
 
     public StickyPartitioner Sticky { get; } = new();
 
     public int IncompleteBatches => _incomplete.Count;
+
+    /// <summary>Bytes of <c>BufferMemory</c> reserved by batches not yet delivered or failed.</summary>
+    public long BufferedBytes => _memory.InUse;
 
     /// <summary>Appends to the partition's open batch if it has room: the common case, no waiting, no allocation.</summary>
     public bool TryAppend(TopicPartition partition, long timestamp, ReadOnlyMemory<byte>? key, ReadOnlyMemory<byte>? value, ReadOnlySpan<RecordHeader> headers, in Completion completion)
@@ -47,7 +52,7 @@ internal sealed class RecordAccumulator : IDisposable
     }
 
     /// <summary>
-    /// Appends, opening a new batch (after waiting, blocking, for a buffer slot) if the open one is
+    /// Appends, opening a new batch (after waiting, blocking, for buffer memory) if the open one is
     /// full. Blocking keeps records in call order: an async wait would let a later call overtake. A new
     /// batch always takes its first record, however large: the broker judges max.message.bytes.
     /// </summary>
@@ -55,12 +60,13 @@ internal sealed class RecordAccumulator : IDisposable
     {
         while (!TryAppend(partition, timestamp, key, value, headers, completion))
         {
-            if (!_slots.Wait(_options.MaxBlock, cancellationToken))
+            var reserve = Math.Max(_options.BatchSize, RecordBatchLayout.HeaderSize + RecordBatchBuilder.MaxRecordSize(key?.Length ?? -1, value?.Length ?? -1, headers));
+            if (!_memory.TryReserve(reserve, _options.MaxBlock, cancellationToken))
             {
                 throw new LogBrokerException(Protocol.Errors.ErrorCode.RequestTimedOut, $"the producer's buffer stayed full for {_options.MaxBlock.TotalSeconds:F0} s (BufferMemory {_options.BufferMemory} bytes)");
             }
 
-            if (OpenBatchWithSlot(partition, partitionCount, timestamp, key, value, headers, completion))
+            if (OpenBatch(partition, partitionCount, reserve, timestamp, key, value, headers, completion))
             {
                 return;
             }
@@ -131,14 +137,22 @@ internal sealed class RecordAccumulator : IDisposable
         Signal();
     }
 
-    /// <summary>The batch is done (delivered or failed): its slot and builder go back.</summary>
+    /// <summary>The batch is done (delivered or failed): its memory and builder go back.</summary>
     public void Release(ProducerBatch batch)
     {
         if (_incomplete.TryRemove(batch, out _))
         {
-            batch.Builder.Reset();
-            _builders.Add(batch.Builder);
-            _slots.Release();
+            if (batch.Builder.UncompressedSizeInBytes > _options.BatchSize + BuilderSlack)
+            {
+                batch.Builder.Dispose(); // grown for one large record: do not keep its buffers
+            }
+            else
+            {
+                batch.Builder.Reset();
+                _builders.Add(batch.Builder);
+            }
+
+            _memory.Release(batch.ReservedBytes);
         }
     }
 
@@ -175,7 +189,6 @@ internal sealed class RecordAccumulator : IDisposable
 
     public void Dispose()
     {
-        _slots.Dispose();
         _wakeup.Dispose();
         while (_builders.TryTake(out var builder))
         {
@@ -183,7 +196,7 @@ internal sealed class RecordAccumulator : IDisposable
         }
     }
 
-    private bool OpenBatchWithSlot(TopicPartition partition, int partitionCount, long timestamp, ReadOnlyMemory<byte>? key, ReadOnlyMemory<byte>? value, ReadOnlySpan<RecordHeader> headers, in Completion completion)
+    private bool OpenBatch(TopicPartition partition, int partitionCount, long reserved, long timestamp, ReadOnlyMemory<byte>? key, ReadOnlyMemory<byte>? value, ReadOnlySpan<RecordHeader> headers, in Completion completion)
     {
         var queue = _queues.GetOrAdd(partition, static _ => new PartitionQueue());
         var opened = false;
@@ -191,7 +204,7 @@ internal sealed class RecordAccumulator : IDisposable
         {
             if (queue.Open is { } open && open.TryAppend(timestamp, key, value, headers, completion, _options.BatchSize))
             {
-                _slots.Release(); // someone else opened a batch with room meanwhile
+                _memory.Release(reserved); // someone else opened a batch with room meanwhile
                 return true;
             }
 
@@ -200,8 +213,8 @@ internal sealed class RecordAccumulator : IDisposable
                 SealOpen(partition, queue);
             }
 
-            var builder = _builders.TryTake(out var pooled) ? pooled : new RecordBatchBuilder(_options.Compression, _options.BatchSize + 1024);
-            var batch = new ProducerBatch(partition, builder, Stopwatch.GetTimestamp());
+            var builder = _builders.TryTake(out var pooled) ? pooled : new RecordBatchBuilder(_options.Compression, _options.BatchSize + BuilderSlack);
+            var batch = new ProducerBatch(partition, builder, Stopwatch.GetTimestamp(), reserved);
             _incomplete[batch] = 0;
             queue.Open = batch;
             queue.PartitionCount = partitionCount;
