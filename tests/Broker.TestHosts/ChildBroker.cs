@@ -13,12 +13,14 @@ namespace LogBroker.TestHosts;
 public sealed class ChildBroker : IAsyncDisposable
 {
     private readonly string[] _extraArgs;
+    private readonly IReadOnlyDictionary<string, string> _environment;
     private Process? _process;
 
-    private ChildBroker(TempDirectory data, string[] extraArgs)
+    private ChildBroker(TempDirectory data, string[] extraArgs, IReadOnlyDictionary<string, string>? environment)
     {
         Data = data;
         _extraArgs = extraArgs;
+        _environment = environment ?? new Dictionary<string, string>();
     }
 
     public TempDirectory Data { get; }
@@ -31,12 +33,18 @@ public sealed class ChildBroker : IAsyncDisposable
 
     public int ProcessId => _process?.Id ?? throw new InvalidOperationException("not running");
 
-    public static async Task<ChildBroker> StartAsync(params string[] extraArgs)
+    public static Task<ChildBroker> StartAsync(params string[] extraArgs) => StartAsync(null, extraArgs);
+
+    /// <summary>With environment variables set for the broker process (e.g. <c>LOGBROKER__...</c> settings).</summary>
+    public static async Task<ChildBroker> StartAsync(IReadOnlyDictionary<string, string>? environment, params string[] extraArgs)
     {
-        var broker = new ChildBroker(new TempDirectory("child-broker"), extraArgs);
+        var broker = new ChildBroker(new TempDirectory("child-broker"), extraArgs, environment);
         await broker.StartAgainAsync();
         return broker;
     }
+
+    /// <summary>The exit code of the last process that ended through <see cref="StopAsync"/>.</summary>
+    public int? LastExitCode { get; private set; }
 
     public async Task StartAgainAsync()
     {
@@ -51,6 +59,11 @@ public sealed class ChildBroker : IAsyncDisposable
         foreach (var arg in (string[])[BrokerDll(), "--data-dir", Data.Path, "--grpc-port", Port(GrpcPort), "--http-port", Port(HttpPort), "--Logging:LogLevel:Default", "Warning", .. _extraArgs])
         {
             start.ArgumentList.Add(arg);
+        }
+
+        foreach (var (name, value) in _environment)
+        {
+            start.Environment[name] = value;
         }
 
         _process = Process.Start(start) ?? throw new InvalidOperationException("could not start the broker process");
@@ -103,6 +116,7 @@ public sealed class ChildBroker : IAsyncDisposable
         }
 
         await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        LastExitCode = _process.ExitCode;
         _process.Dispose();
         _process = null;
     }
