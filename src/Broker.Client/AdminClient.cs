@@ -28,7 +28,7 @@ public sealed class AdminClient : IAsyncDisposable
     public AdminClient(AdminClientOptions? options = null)
     {
         _options = options ?? new AdminClientOptions();
-        _metadata = new MetadataCache(_channels, _options.BootstrapUris(), _options.RequestTimeout);
+        _metadata = new MetadataCache(_channels, _options.BootstrapUris(), _options.RequestTimeout, _options.MetadataMaxAge);
         _offsets = new OffsetLookup(_metadata, _channels, _options.RequestTimeout);
         _coordinators = new CoordinatorLocator(_metadata, _channels, _options.RequestTimeout);
     }

@@ -16,6 +16,12 @@ public abstract record ClientOptions
 
     public TimeSpan RetryBackoffMax { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// How old cached topic metadata may get before it is refreshed in the background, so added
+    /// partitions and moved leaders are picked up even when nothing fails (Kafka's metadata.max.age.ms).
+    /// </summary>
+    public TimeSpan MetadataMaxAge { get; init; } = TimeSpan.FromMinutes(5);
+
     /// <summary>Where the client logs (nothing when null).</summary>
     public ILoggerFactory? LoggerFactory { get; init; }
 

@@ -51,7 +51,7 @@ public sealed partial class Consumer : IAsyncDisposable
         _options = options ?? new ConsumerOptions();
         _options.Validate();
         _logger = (_options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger<Consumer>();
-        _metadata = new MetadataCache(_channels, _options.BootstrapUris(), _options.RequestTimeout);
+        _metadata = new MetadataCache(_channels, _options.BootstrapUris(), _options.RequestTimeout, _options.MetadataMaxAge);
         _offsets = new OffsetLookup(_metadata, _channels, _options.RequestTimeout);
         _prefetched = Channel.CreateBounded<FetchedChunk>(new BoundedChannelOptions(_options.PrefetchChunks) { SingleReader = true });
         if (_options.GroupId is { Length: > 0 } groupId)

@@ -37,7 +37,7 @@ public sealed class Producer : IAsyncDisposable
         _options = options ?? new ProducerOptions();
         _options.Validate();
         var logger = (_options.LoggerFactory ?? NullLoggerFactory.Instance).CreateLogger<Producer>();
-        _metadata = new MetadataCache(_channels, _options.BootstrapUris(), _options.RequestTimeout);
+        _metadata = new MetadataCache(_channels, _options.BootstrapUris(), _options.RequestTimeout, _options.MetadataMaxAge);
         _accumulator = new RecordAccumulator(_options);
         _sender = new Sender(_accumulator, _metadata, _channels, _options, logger);
     }

@@ -58,6 +58,17 @@ public class AdminTests : IAsyncLifetime
         Assert.Equal(ErrorCode.TopicAlreadyExists, error.Code);
     }
 
+    [Fact]
+    public async Task A_name_differing_from_an_existing_topic_only_in_dot_and_underscore_is_refused()
+    {
+        await _admin.CreateTopicAsync("billing.events");
+
+        var error = await Assert.ThrowsAsync<LogBrokerException>(() => _admin.CreateTopicAsync("billing_events"));
+
+        Assert.Equal(ErrorCode.InvalidTopicException, error.Code);
+        Assert.Contains("collides with existing topic 'billing.events'", error.Message, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("bad name", 1, null, ErrorCode.InvalidTopicException)]
     [InlineData("zero-partitions", 0, null, ErrorCode.InvalidPartitions)]

@@ -180,4 +180,32 @@ public class BadInputTests : IAsyncLifetime
         Assert.Equal((int)ErrorCode.InvalidRequest, response.Topics[0].Partitions[0].ErrorCode);
         await AssertStillServing();
     }
+
+    [Fact]
+    public async Task A_subscription_listing_a_partition_twice_or_a_negative_offset_gets_errors_and_serves_the_rest()
+    {
+        var request = new SubscribeRequest
+        {
+            Partitions =
+            {
+                new TopicPartitionOffset { Topic = "good", Partition = 0, Offset = 0 },
+                new TopicPartitionOffset { Topic = "good", Partition = 0, Offset = 0 },
+                new TopicPartitionOffset { Topic = "good", Partition = 1, Offset = -3 },
+            },
+        };
+        await Produce("good", 0, TestBatches.Create(2));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        using var call = _raw.Fetch.Subscribe(request, cancellationToken: timeout.Token);
+
+        var responses = new List<SubscribeResponse>();
+        while (responses.Count < 3 && await call.ResponseStream.MoveNext(timeout.Token))
+        {
+            responses.Add(call.ResponseStream.Current);
+        }
+
+        Assert.Contains(responses, r => r.ErrorCode == (int)ErrorCode.InvalidRequest && r.ErrorMessage.Contains("listed more than once", StringComparison.Ordinal));
+        Assert.Contains(responses, r => r.Partition == 1 && r.ErrorCode == (int)ErrorCode.OffsetOutOfRange);
+        Assert.Contains(responses, r => r.Partition == 0 && r.ErrorCode == 0 && r.Records.Length > 0);
+        await AssertStillServing();
+    }
 }

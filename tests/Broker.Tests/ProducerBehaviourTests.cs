@@ -97,6 +97,32 @@ public class ProducerBehaviourTests
         Assert.Equal(Enumerable.Range(1, 100).Select(i => (long)i), results.Select(r => r.Offset));
     }
 
+    [Fact]
+    public async Task Partitions_added_to_a_topic_are_picked_up_once_metadata_ages_out()
+    {
+        await using var broker = await BrokerHost.StartAsync();
+        await using var admin = broker.Admin();
+        await admin.CreateTopicAsync("growing", partitions: 1);
+        await using var producer = broker.Producer(o => o with { MetadataMaxAge = TimeSpan.FromMilliseconds(200) });
+        Assert.Equal(0, (await producer.ProduceAsync("growing", null, "first"u8.ToArray())).Partition);
+
+        await admin.CreatePartitionsAsync("growing", totalCount: 4);
+
+        await Testing.Eventually.True(
+            async () =>
+            {
+                try
+                {
+                    return (await producer.ProduceAsync(new TopicPartition("growing", 3), null, "later"u8.ToArray())).Partition == 3;
+                }
+                catch (LogBrokerException e) when (e.Code == ErrorCode.UnknownTopicOrPartition)
+                {
+                    return false; // the cached route still has one partition
+                }
+            },
+            "the producer to learn of partition 3");
+    }
+
     private static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using Grpc.Core;
 using LogBroker.Protocol;
 using LogBroker.Protocol.Errors;
@@ -9,12 +10,14 @@ namespace LogBroker.Client.Internal;
 /// <summary>
 /// The client's view of the cluster: brokers by node id and, per topic, each partition's leader.
 /// Filled on demand from any reachable broker (bootstrap addresses first, then known brokers) and
-/// refreshed when a broker says it is not the leader or the topic is unknown. Thread-safe.
+/// refreshed when a broker says it is not the leader or the topic is unknown, and in the background
+/// once a route is older than the max age. Thread-safe.
 /// </summary>
-internal sealed class MetadataCache(ChannelPool channels, IReadOnlyList<Uri> bootstrap, TimeSpan requestTimeout)
+internal sealed class MetadataCache(ChannelPool channels, IReadOnlyList<Uri> bootstrap, TimeSpan requestTimeout, TimeSpan maxAge)
 {
     private readonly ConcurrentDictionary<string, TopicRoute> _topics = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<int, string> _brokers = new();
+    private readonly ConcurrentDictionary<string, byte> _refreshing = new(StringComparer.Ordinal);
 
     public string ClusterId { get; private set; } = string.Empty;
 
@@ -23,6 +26,11 @@ internal sealed class MetadataCache(ChannelPool channels, IReadOnlyList<Uri> boo
     {
         if (_topics.TryGetValue(topic, out var route))
         {
+            if (Stopwatch.GetElapsedTime(route.FetchedTicks) > maxAge)
+            {
+                RefreshInBackground(topic); // the old route serves until the new one arrives
+            }
+
             return route;
         }
 
@@ -105,6 +113,30 @@ internal sealed class MetadataCache(ChannelPool channels, IReadOnlyList<Uri> boo
         throw last ?? new LogBrokerException(ErrorCode.NetworkException, "no broker address to ask for metadata");
     }
 
+    private void RefreshInBackground(string topic)
+    {
+        if (!_refreshing.TryAdd(topic, 0))
+        {
+            return;
+        }
+
+        _ = Task.Run(async () =>
+        {
+            try
+            {
+                await RefreshAsync([topic], CancellationToken.None);
+            }
+            catch (LogBrokerException)
+            {
+                // unreachable for now: the old route stays, and the next use tries again
+            }
+            finally
+            {
+                _refreshing.TryRemove(topic, out _);
+            }
+        });
+    }
+
     private IEnumerable<string> CandidateAddresses() =>
         bootstrap.Select(u => u.ToString().TrimEnd('/')).Concat(_brokers.Values).Distinct(StringComparer.Ordinal);
 
@@ -133,7 +165,7 @@ internal sealed class MetadataCache(ChannelPool channels, IReadOnlyList<Uri> boo
                 }
             }
 
-            _topics[topic.Name] = new TopicRoute(topic.Name, leaders.Length, leaders);
+            _topics[topic.Name] = new TopicRoute(topic.Name, leaders.Length, leaders, Stopwatch.GetTimestamp());
         }
     }
 }

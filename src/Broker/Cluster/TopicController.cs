@@ -61,6 +61,11 @@ public sealed class TopicController
             return TopicOperationResult.Fail(ErrorCode.TopicAlreadyExists, $"topic '{name}' already exists");
         }
 
+        if (CollidingTopic(_store.Topics, name) is { } collision)
+        {
+            return CollisionError(name, collision);
+        }
+
         if (validateOnly)
         {
             return TopicOperationResult.Ok;
@@ -73,6 +78,12 @@ public sealed class TopicController
                 if (topics.ContainsKey(name))
                 {
                     result = TopicOperationResult.Fail(ErrorCode.TopicAlreadyExists, $"topic '{name}' already exists");
+                    return topics;
+                }
+
+                if (CollidingTopic(topics, name) is { } collision)
+                {
+                    result = CollisionError(name, collision);
                     return topics;
                 }
 
@@ -189,4 +200,25 @@ public sealed class TopicController
 
         return result;
     }
+
+    /// <summary>
+    /// Kafka refuses names that differ only in '.' versus '_': metric names replace one with the
+    /// other, so the two topics' metrics would be indistinguishable.
+    /// </summary>
+    private static string? CollidingTopic(ImmutableDictionary<string, TopicSpec> topics, string name)
+    {
+        var normalized = name.Replace('.', '_');
+        foreach (var existing in topics.Keys)
+        {
+            if (!string.Equals(existing, name, StringComparison.Ordinal) && string.Equals(existing.Replace('.', '_'), normalized, StringComparison.Ordinal))
+            {
+                return existing;
+            }
+        }
+
+        return null;
+    }
+
+    private static TopicOperationResult CollisionError(string name, string existing) =>
+        TopicOperationResult.Fail(ErrorCode.InvalidTopicException, $"topic '{name}' collides with existing topic '{existing}': names may not differ only in '.' and '_'");
 }
