@@ -21,6 +21,11 @@ public sealed class MetricsInterceptor(BrokerMetrics metrics) : Interceptor
             outcome = e.StatusCode.ToString();
             throw;
         }
+        catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)
+        {
+            outcome = "Cancelled"; // the client went away or gave up: not the broker's error
+            throw;
+        }
         catch (Exception)
         {
             outcome = "error";
