@@ -14,6 +14,7 @@ public sealed class ChildBroker : IAsyncDisposable
 {
     private readonly string[] _extraArgs;
     private readonly IReadOnlyDictionary<string, string> _environment;
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _output = new();
     private Process? _process;
 
     private ChildBroker(TempDirectory data, string[] extraArgs, IReadOnlyDictionary<string, string>? environment)
@@ -43,6 +44,9 @@ public sealed class ChildBroker : IAsyncDisposable
         return broker;
     }
 
+    /// <summary>What the broker processes printed (stdout and stderr), the last few thousand lines.</summary>
+    public IReadOnlyCollection<string> Output => _output;
+
     /// <summary>The exit code of the last process that ended through <see cref="StopAsync"/>.</summary>
     public int? LastExitCode { get; private set; }
 
@@ -67,8 +71,8 @@ public sealed class ChildBroker : IAsyncDisposable
         }
 
         _process = Process.Start(start) ?? throw new InvalidOperationException("could not start the broker process");
-        _process.OutputDataReceived += (_, _) => { };
-        _process.ErrorDataReceived += (_, _) => { };
+        _process.OutputDataReceived += (_, line) => Keep(line.Data);
+        _process.ErrorDataReceived += (_, line) => Keep(line.Data);
         _process.BeginOutputReadLine();
         _process.BeginErrorReadLine();
         using var http = new HttpClient();
@@ -140,6 +144,19 @@ public sealed class ChildBroker : IAsyncDisposable
         Kill();
         await Task.CompletedTask;
         Data.Dispose();
+    }
+
+    private void Keep(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        _output.Enqueue(line);
+        while (_output.Count > 5000 && _output.TryDequeue(out _))
+        {
+        }
     }
 
     private static string Port(int port) => port.ToString(CultureInfo.InvariantCulture);

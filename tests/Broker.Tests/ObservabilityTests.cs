@@ -71,6 +71,49 @@ public class ObservabilityTests
         Assert.Equal("Healthy", await http.GetStringAsync($"{broker.HttpAddress}/health/ready"));
     }
 
+    [Fact]
+    public async Task Log_maintenance_logs_carry_the_topic_and_partition_in_scope()
+    {
+        await using var broker = await ChildBroker.StartAsync(
+            "--Logging:Console:FormatterName", "json",
+            "--Logging:Console:FormatterOptions:IncludeScopes", "true",
+            "--Logging:LogLevel:LogBroker", "Information",
+            "--LogBroker:RetentionCheckIntervalMs", "100");
+        await using (var admin = new AdminClient(new AdminClientOptions { BootstrapServers = broker.Address }))
+        {
+            await admin.CreateTopicAsync("scoped", partitions: 2, configs: new Dictionary<string, string> { ["retention.ms"] = "1", ["segment.bytes"] = "4096", ["max.message.bytes"] = "2048" });
+        }
+
+        await using (var producer = new Producer(new ProducerOptions { BootstrapServers = broker.Address, Linger = TimeSpan.Zero }))
+        {
+            for (var i = 0; i < 50; i++)
+            {
+                await producer.ProduceAsync(new LogBroker.Protocol.TopicPartition("scoped", 1), null, new byte[500]);
+            }
+        }
+
+        System.Text.Json.JsonElement line = default;
+        await Testing.Eventually.True(() => (line = RetentionLine(broker.Output)).ValueKind != System.Text.Json.JsonValueKind.Undefined, "a retention log line");
+
+        var scope = line.GetProperty("Scopes").EnumerateArray().Single(s => s.TryGetProperty("Topic", out _));
+        Assert.Equal("scoped", scope.GetProperty("Topic").GetString());
+        Assert.Equal(1, scope.GetProperty("Partition").GetInt32());
+    }
+
+    private static System.Text.Json.JsonElement RetentionLine(IEnumerable<string> output)
+    {
+        foreach (var text in output)
+        {
+            if (text.StartsWith('{') && text.Contains("Retention deleted", StringComparison.Ordinal))
+            {
+                using var json = System.Text.Json.JsonDocument.Parse(text);
+                return json.RootElement.Clone();
+            }
+        }
+
+        return default;
+    }
+
     private static double ValueWithoutLabels(string exposition, string metric)
     {
         var match = Regex.Match(exposition, $"^{Regex.Escape(metric)} (\\S+)$", RegexOptions.Multiline);

@@ -46,17 +46,7 @@ public sealed class BudgetedBodyReader(PipeReader inner, InFlightLimiter.Connect
         {
             // Consumption stops at message boundaries, so an uncharged buffer starts with a prefix.
             var length = MessageLength(buffer);
-            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, aborted);
-            try
-            {
-                _charged = await scope.AcquireAsync(PrefixLength + length, linked.Token);
-            }
-            catch
-            {
-                inner.AdvanceTo(buffer.Start); // keep the reader's contract: every read is advanced
-                throw;
-            }
-
+            _charged = scope.TryAcquire(PrefixLength + length, out var free) ? free : await WaitForBudgetAsync(PrefixLength + length, buffer, cancellationToken);
             _chargedEnd = _consumed + PrefixLength + length;
         }
 
@@ -69,6 +59,20 @@ public sealed class BudgetedBodyReader(PipeReader inner, InFlightLimiter.Connect
 
         _returned = buffer;
         return result;
+    }
+
+    private async Task<InFlightLimiter.Lease> WaitForBudgetAsync(long bytes, ReadOnlySequence<byte> buffer, CancellationToken cancellationToken)
+    {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, aborted);
+        try
+        {
+            return await scope.AcquireAsync(bytes, linked.Token);
+        }
+        catch
+        {
+            inner.AdvanceTo(buffer.Start); // keep the reader's contract: every read is advanced
+            throw;
+        }
     }
 
     /// <summary>Never synchronous: a message must be charged before it is handed on, and charging may wait.</summary>

@@ -37,6 +37,23 @@ public sealed class ByteBudget(long capacity)
         }
     }
 
+    /// <summary>Takes <paramref name="bytes"/> if they are free now and nobody is waiting ahead.</summary>
+    public bool TryAcquire(long bytes)
+    {
+        var grant = Math.Min(bytes, Capacity);
+        lock (_lock)
+        {
+            if (_waiters.Count == 0 && _inUse + grant <= Capacity)
+            {
+                _inUse += grant;
+                _peak = Math.Max(_peak, _inUse);
+                return true;
+            }
+
+            return false;
+        }
+    }
+
     public ValueTask AcquireAsync(long bytes, CancellationToken cancellationToken)
     {
         var grant = Math.Min(bytes, Capacity);

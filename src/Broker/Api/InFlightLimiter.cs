@@ -40,6 +40,25 @@ public sealed class InFlightLimiter(long totalBytes, long perConnectionBytes)
     /// <summary>A call's share of the connection and total budgets.</summary>
     public sealed class ConnectionScope(InFlightLimiter limiter, string connectionId, ConnectionBudget budget) : IDisposable
     {
+        /// <summary>Takes <paramref name="bytes"/> from both budgets if both have them free now.</summary>
+        public bool TryAcquire(long bytes, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Lease? lease)
+        {
+            lease = null;
+            if (!budget.Bytes.TryAcquire(bytes))
+            {
+                return false;
+            }
+
+            if (!limiter._total.TryAcquire(bytes))
+            {
+                budget.Bytes.Release(bytes);
+                return false;
+            }
+
+            lease = new Lease(this, bytes);
+            return true;
+        }
+
         /// <summary>Waits until <paramref name="bytes"/> fit in both budgets; dispose the lease when done with them.</summary>
         public async ValueTask<Lease> AcquireAsync(long bytes, CancellationToken cancellationToken)
         {
