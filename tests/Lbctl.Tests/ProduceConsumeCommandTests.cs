@@ -165,6 +165,23 @@ public class ProduceConsumeCommandTests(BrokerFixture fixture) : IClassFixture<B
         Assert.Equal(["early bird", "late arrival"], Captured(stdout, output).Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }
 
+    [Fact]
+    public async Task Ctrl_c_ends_a_consume_without_follow_with_exit_code_0_whenever_it_comes_while_other_commands_exit_130()
+    {
+        await fixture.RunAsync("topic", "create", "cut-short");
+        await fixture.RunWithInputAsync("a\nb\n", "produce", "cut-short");
+        using var interrupted = new CancellationTokenSource();
+        await interrupted.CancelAsync();
+
+        var consumed = await Lbctl.RunAsync(["consume", "cut-short", "--bootstrap", fixture.Broker.Address], string.Empty, interrupted.Token);
+        var listed = await Lbctl.RunAsync(["topic", "list", "--bootstrap", fixture.Broker.Address], string.Empty, interrupted.Token);
+
+        Assert.True(consumed.ExitCode == 0, consumed.ToString());
+        Assert.Contains("Consumed 0 record(s).", consumed.Stderr);
+        Assert.True(listed.ExitCode == 130, listed.ToString());
+        Assert.Contains("interrupted", listed.Stderr);
+    }
+
     /// <summary>Reads what the synchronized writer has written so far, under the lock its writes take.</summary>
     private static string Captured(TextWriter synchronized, StringWriter inner)
     {
