@@ -151,6 +151,105 @@ public class DumpLogCommandTests
     }
 
     [Fact]
+    public async Task Zeros_between_two_batches_are_a_zeroed_gap_with_exit_code_3_not_preallocated_space()
+    {
+        await using var broker = await BrokerHost.StartAsync();
+        await ProduceBatchesAsync(broker);
+        await broker.StopAsync();
+        using var copies = new TempDirectory("dump-log");
+        var gapped = CopyOf(SegmentOf(broker), copies);
+        var original = await File.ReadAllBytesAsync(gapped);
+        var firstBatch = new RecordBatch(original).SizeInBytes;
+        await File.WriteAllBytesAsync(gapped, [.. original.AsSpan(0, firstBatch), .. new byte[4096], .. original.AsSpan(firstBatch)]);
+
+        var json = await Lbctl.RunAsync("dump-log", gapped, "-o", "json");
+        var text = await Lbctl.RunAsync("dump-log", gapped);
+
+        Assert.Equal(3, json.ExitCode);
+        var dump = json.Json();
+        Assert.Equal(1, dump.GetProperty("batchCount").GetInt32());
+        var end = dump.GetProperty("end");
+        Assert.Equal(("zeroedGap", (long)firstBatch, (long)(original.Length + 4096 - firstBatch)), (end.GetProperty("kind").GetString(), end.GetProperty("position").GetInt64(), end.GetProperty("bytesAfter").GetInt64()));
+        Assert.Contains($"first non-zero byte after them is at position {firstBatch + 4096 + 7}", end.GetProperty("reason").GetString()); // the next base offset, 1, has seven leading zero bytes
+        Assert.True(dump.GetProperty("damaged").GetBoolean());
+        Assert.Contains($"zeroed gap at position {firstBatch}", json.Stderr);
+        Assert.Equal(3, text.ExitCode);
+        Assert.Contains($"ZEROED GAP at position {firstBatch}", text.Stdout);
+    }
+
+    [Fact]
+    public async Task A_zeroed_first_batch_header_is_damage_at_position_0_not_an_empty_segment()
+    {
+        await using var broker = await BrokerHost.StartAsync();
+        await ProduceBatchesAsync(broker);
+        await broker.StopAsync();
+        using var copies = new TempDirectory("dump-log");
+        var zeroed = CopyOf(SegmentOf(broker), copies);
+        using (var file = new FileStream(zeroed, FileMode.Open, FileAccess.Write))
+        {
+            file.Write(new byte[RecordBatchLayout.HeaderSize]);
+        }
+
+        var run = await Lbctl.RunAsync("dump-log", zeroed, "-o", "json");
+
+        Assert.Equal(3, run.ExitCode);
+        var dump = run.Json();
+        Assert.Equal(0, dump.GetProperty("batchCount").GetInt32());
+        var end = dump.GetProperty("end");
+        Assert.Equal(("zeroedGap", 0L), (end.GetProperty("kind").GetString(), end.GetProperty("position").GetInt64()));
+        Assert.Contains($"first non-zero byte after them is at position {RecordBatchLayout.HeaderSize}", end.GetProperty("reason").GetString());
+        Assert.True(dump.GetProperty("damaged").GetBoolean());
+    }
+
+    [Fact]
+    public async Task Data_far_into_a_sparse_preallocated_tail_is_found_and_reported_as_a_zeroed_gap()
+    {
+        await using var broker = await BrokerHost.StartAsync();
+        await ProduceBatchesAsync(broker);
+        await broker.StopAsync();
+        using var copies = new TempDirectory("dump-log");
+        var sparse = CopyOf(SegmentOf(broker), copies);
+        var dataEnd = new FileInfo(sparse).Length;
+        const long Preallocated = 1L << 30; // the default segment.bytes the broker pre-allocates, as holes
+        using (var file = new FileStream(sparse, FileMode.Open, FileAccess.Write))
+        {
+            file.SetLength(Preallocated);
+            file.Position = Preallocated - 1;
+            file.WriteByte(0x42);
+        }
+
+        var run = await Lbctl.RunAsync("dump-log", sparse, "-o", "json");
+
+        Assert.Equal(3, run.ExitCode);
+        var end = run.Json().GetProperty("end");
+        Assert.Equal(("zeroedGap", dataEnd), (end.GetProperty("kind").GetString(), end.GetProperty("position").GetInt64()));
+        Assert.Contains($"first non-zero byte after them is at position {Preallocated - 1}", end.GetProperty("reason").GetString());
+        Assert.Equal(3, run.Json().GetProperty("batchCount").GetInt32());
+    }
+
+    [Fact]
+    public async Task The_active_segment_of_an_empty_topic_is_all_preallocated_space()
+    {
+        await using var broker = await BrokerHost.StartAsync();
+        await using (var admin = broker.Admin())
+        {
+            await admin.CreateTopicAsync(Topic);
+        }
+
+        var segment = SegmentOf(broker);
+        await Eventually.True(() => File.Exists(segment), "the broker to create the topic's first segment");
+
+        var run = await Lbctl.RunAsync("dump-log", segment, "-o", "json");
+
+        Assert.Equal(0, run.ExitCode);
+        var dump = run.Json();
+        var end = dump.GetProperty("end");
+        Assert.Equal(0, dump.GetProperty("batchCount").GetInt32());
+        Assert.Equal(("preallocatedSpace", 0L, new FileInfo(segment).Length), (end.GetProperty("kind").GetString(), end.GetProperty("position").GetInt64(), end.GetProperty("bytesAfter").GetInt64()));
+        Assert.False(dump.GetProperty("damaged").GetBoolean());
+    }
+
+    [Fact]
     public async Task A_missing_file_is_an_error()
     {
         var run = await Lbctl.RunAsync("dump-log", "/nonexistent/00000000000000000000.log");

@@ -13,6 +13,10 @@ public class ErrorTests(BrokerFixture fixture) : IClassFixture<BrokerFixture>
     [InlineData("offsets", "orders")]
     [InlineData("consume", "orders")]
     [InlineData("produce", "orders")]
+    [InlineData("topic", "describe", "orders")]
+    [InlineData("topic", "alter", "orders", "--set", "retention.ms=1000")]
+    [InlineData("topic", "delete", "orders")]
+    [InlineData("topic", "add-partitions", "orders", "--total", "3")]
     public async Task An_unreachable_broker_fails_with_a_message_naming_its_address(params string[] command)
     {
         var address = $"http://127.0.0.1:{ClosedPort()}";
@@ -89,6 +93,7 @@ public class ErrorTests(BrokerFixture fixture) : IClassFixture<BrokerFixture>
             Assert.Equal(0, run.ExitCode);
             Assert.Contains("Usage:", run.Stdout);
             Assert.Contains("--bootstrap", run.Stdout);
+            Assert.Contains("[default: http://127.0.0.1:9400]", run.Stdout);
         }
 
         Assert.Contains("Exit code 3 when damage is found", (await Lbctl.RunAsync("dump-log", "--help")).Stdout);

@@ -66,6 +66,37 @@ public class ProduceConsumeCommandTests(BrokerFixture fixture) : IClassFixture<B
     }
 
     [Fact]
+    public async Task Produce_with_acks_none_says_the_records_are_unconfirmed_and_the_broker_stores_them()
+    {
+        await fixture.RunAsync("topic", "create", "fire-and-forget");
+
+        var produced = await fixture.RunWithInputAsync("one\ntwo\nthree\n", "produce", "fire-and-forget", "--acks", "none");
+
+        Assert.Equal(0, produced.ExitCode);
+        Assert.Equal(["Produced 3 record(s) to 'fire-and-forget' (acks=none: not confirmed by the broker)."], produced.Lines());
+
+        // acks=none returns before the broker has appended: wait for the records rather than assume them.
+        await LogBroker.Testing.Eventually.True(async () => (await fixture.RunAsync("consume", "fire-and-forget")).Lines().Length == 3, "the broker to store the three records");
+        Assert.Equal(["one", "two", "three"], (await fixture.RunAsync("consume", "fire-and-forget")).Lines());
+    }
+
+    [Fact]
+    public async Task Produce_with_lz4_writes_lz4_batches_to_disk_as_dump_log_shows()
+    {
+        await fixture.RunAsync("topic", "create", "squeezed");
+
+        var produced = await fixture.RunWithInputAsync("alpha\nbeta\ngamma\n", "produce", "squeezed", "--compression", "lz4");
+        var dump = await Lbctl.RunAsync("dump-log", Path.Combine(fixture.Broker.Data.Path, "squeezed-0", "00000000000000000000.log"), "--records", "-o", "json");
+
+        Assert.Equal(0, produced.ExitCode);
+        Assert.True(dump.ExitCode == 0, dump.ToString());
+        var batches = dump.Json().GetProperty("batches").EnumerateArray().ToList();
+        Assert.NotEmpty(batches);
+        Assert.All(batches, b => Assert.Equal("lz4", b.GetProperty("compression").GetString()));
+        Assert.Equal(["alpha", "beta", "gamma"], batches.SelectMany(b => b.GetProperty("records").EnumerateArray()).Select(r => r.GetProperty("value").GetString()));
+    }
+
+    [Fact]
     public async Task Produce_reads_a_file_and_verbose_prints_each_line()
     {
         await fixture.RunAsync("topic", "create", "from-file");
@@ -163,6 +194,23 @@ public class ProduceConsumeCommandTests(BrokerFixture fixture) : IClassFixture<B
 
         Assert.Equal(0, await following);
         Assert.Equal(["early bird", "late arrival"], Captured(stdout, output).Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [Fact]
+    public async Task Ctrl_c_ends_a_consume_without_follow_with_exit_code_0_whenever_it_comes_while_other_commands_exit_130()
+    {
+        await fixture.RunAsync("topic", "create", "cut-short");
+        await fixture.RunWithInputAsync("a\nb\n", "produce", "cut-short");
+        using var interrupted = new CancellationTokenSource();
+        await interrupted.CancelAsync();
+
+        var consumed = await Lbctl.RunAsync(["consume", "cut-short", "--bootstrap", fixture.Broker.Address], string.Empty, interrupted.Token);
+        var listed = await Lbctl.RunAsync(["topic", "list", "--bootstrap", fixture.Broker.Address], string.Empty, interrupted.Token);
+
+        Assert.True(consumed.ExitCode == 0, consumed.ToString());
+        Assert.Contains("Consumed 0 record(s).", consumed.Stderr);
+        Assert.True(listed.ExitCode == 130, listed.ToString());
+        Assert.Contains("interrupted", listed.Stderr);
     }
 
     /// <summary>Reads what the synchronized writer has written so far, under the lock its writes take.</summary>

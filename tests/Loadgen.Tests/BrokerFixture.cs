@@ -1,6 +1,7 @@
 using System.Text.Json;
 using LogBroker.Client;
 using LogBroker.Protocol;
+using LogBroker.Protocol.Batches;
 using LogBroker.TestHosts;
 using Xunit;
 
@@ -69,6 +70,34 @@ public sealed class BrokerFixture : IAsyncLifetime
         }
 
         return records;
+    }
+
+    /// <summary>
+    /// The size and record count of every batch in <paramref name="topic"/>'s segment files, read from the
+    /// running broker's data directory up to each active segment's pre-allocated zeros.
+    /// </summary>
+    public List<(int SizeInBytes, int Records)> BatchesOnDisk(string topic)
+    {
+        var batches = new List<(int, int)>();
+        var header = new byte[RecordBatchLayout.HeaderSize];
+        foreach (var segment in Directory.GetDirectories(Broker.Data.Path, topic + "-*").SelectMany(d => Directory.GetFiles(d, "*.log")))
+        {
+            using var file = File.OpenHandle(segment, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            var length = RandomAccess.GetLength(file);
+            for (long position = 0; position + header.Length <= length && RandomAccess.Read(file, header, position) == header.Length;)
+            {
+                var batch = new RecordBatch(header);
+                if (batch.BatchLength == 0)
+                {
+                    break;
+                }
+
+                batches.Add((batch.SizeInBytes, batch.RecordsCount));
+                position += batch.SizeInBytes;
+            }
+        }
+
+        return batches;
     }
 }
 

@@ -52,6 +52,22 @@ public class ConsumeModeTests(BrokerFixture fixture)
     }
 
     [Fact]
+    public async Task More_consumers_than_partitions_are_cut_to_the_partition_count_with_a_note()
+    {
+        await ProduceAsync("consume-few-partitions", 3000, partitions: 2);
+        using var dir = new TempDirectory("loadgen");
+        var json = dir.Combine("consume.json");
+
+        var result = await BrokerFixture.RunAsync("consume", "--bootstrap", fixture.Address, "--topic", "consume-few-partitions", "--consumers", "5", "--json", json);
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Contains("topic 'consume-few-partitions' has 2 partition(s), so 2 consumer(s) run, not 5", result.Stderr, StringComparison.Ordinal);
+        using var report = JsonReport.Load(json);
+        Assert.Equal(2, report.RootElement.GetProperty("settings").GetProperty("consumers").GetInt32());
+        Assert.Equal(3000, report.RootElement.GetProperty("consume").GetProperty("records").GetInt64());
+    }
+
+    [Fact]
     public async Task Consume_of_a_missing_topic_fails_and_says_so()
     {
         var result = await BrokerFixture.RunAsync("consume", "--bootstrap", fixture.Address, "--topic", "no-such-topic");

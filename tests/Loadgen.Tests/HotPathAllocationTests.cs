@@ -24,7 +24,7 @@ public class HotPathAllocationTests
         var acked = new ThroughputCounter();
         var latency = new LatencyMetric("ack");
         var recorder = latency.CreateRecorder();
-        var pacing = TokenBucket.ForRate(1e9, MonotonicClock.NowMicros);
+        var pacing = RatePacer.ForRate(1e9, MonotonicClock.NowMicros);
         long checksum = 0;
 
         void OneRecord()

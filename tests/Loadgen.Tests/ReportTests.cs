@@ -61,6 +61,8 @@ public class ReportTests(BrokerFixture fixture)
         Assert.DoesNotContain("<link", text, StringComparison.OrdinalIgnoreCase);
         Assert.Contains("id=\"throughput-chart\"", text, StringComparison.Ordinal);
         Assert.Contains("id=\"latency-percentile-chart\"", text, StringComparison.Ordinal);
+        Assert.Contains("id=\"latency-time-chart\"", text, StringComparison.Ordinal);
+        Assert.Contains("p99 latency over time", text, StringComparison.Ordinal);
         Assert.Contains("<polyline", text, StringComparison.Ordinal);
         Assert.Contains("99.9%", text, StringComparison.Ordinal);
         Assert.Contains("id=\"summary\"", text, StringComparison.Ordinal);

@@ -22,7 +22,8 @@ public static class LbctlApp
         consumer groups, the cluster, and segment files on disk.
 
         Exit codes: 0 success; 1 error (broker unreachable, unknown topic, refused, unreadable file);
-        2 usage error; 3 dump-log found damage; 130 interrupted.
+        2 usage error; 3 dump-log found damage; 130 interrupted (except consume, which Ctrl-C ends
+        normally: 0).
         """;
 
     /// <summary>Parses <paramref name="args"/> and runs the command; returns the process exit code (see <see cref="ExitCodes"/>).</summary>

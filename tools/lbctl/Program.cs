@@ -1,21 +1,20 @@
 using System.Runtime.InteropServices;
 using LogBroker.Lbctl;
 
-// Ctrl-C and SIGTERM cancel the running command, which then stops cleanly (consume exits 0);
-// a second Ctrl-C is left to the runtime and ends the process at once.
+// The first Ctrl-C (or SIGTERM) cancels the running command, which then stops cleanly (consume exits 0,
+// the others 130). A second one is left to the default handling and ends the process at once: the way
+// out of a stop that hangs, such as a flush to a broker that no longer answers.
 using var interrupted = new CancellationTokenSource();
-Console.CancelKeyPress += (_, e) =>
+void StopOnce(PosixSignalContext context)
 {
     if (!interrupted.IsCancellationRequested)
     {
-        e.Cancel = true;
+        context.Cancel = true;
+        Console.Error.WriteLine("lbctl: stopping; press Ctrl-C again to quit at once");
         interrupted.Cancel();
     }
-};
-using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
-{
-    context.Cancel = true;
-    interrupted.Cancel();
-});
+}
 
+using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, StopOnce);
+using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, StopOnce);
 return await LbctlApp.RunAsync(args, Console.In, Console.Out, Console.Error, interrupted.Token);

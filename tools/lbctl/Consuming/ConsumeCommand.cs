@@ -9,7 +9,8 @@ namespace LogBroker.Lbctl.Consuming;
 /// <summary>
 /// <c>lbctl consume TOPIC</c>: read records from one or all partitions, from the beginning, the end,
 /// an offset or a time. Without --follow it stops at the high watermark each partition had when it
-/// started; with it, it waits for new records until Ctrl-C, which ends it normally (exit 0).
+/// started; with it, it waits for new records until Ctrl-C. Ctrl-C ends a consume normally (exit 0),
+/// with or without --follow and whenever it comes, as it ends Kafka's console consumer.
 /// </summary>
 internal static class ConsumeCommand
 {
@@ -26,7 +27,7 @@ internal static class ConsumeCommand
         var printKey = new Option<bool>("--print-key", "-k") { Description = "Text format: print the key, a tab, then the value" };
         var fetchMode = new Option<string>("--fetch-mode") { Description = "poll: long-poll fetches; push: the broker streams new batches as they are appended", DefaultValueFactory = _ => "poll" };
         fetchMode.AcceptOnlyFromAmong("poll", "push");
-        var command = new Command("consume", "Read records from a topic and print them")
+        var command = new Command("consume", "Read records from a topic and print them. Ctrl-C ends it normally: exit code 0")
         {
             topic, from, partition, follow, count, format, printKey, fetchMode,
         };
@@ -51,44 +52,48 @@ internal static class ConsumeCommand
 
     private static async Task<int> ConsumeAsync(CommandContext context, ConsumeTarget target, ConsumerOptions options, RecordWriter writer, CancellationToken cancellationToken)
     {
-        IReadOnlyList<TopicPartition> partitions;
-        Dictionary<TopicPartition, long>? stopAt = null;
-        Dictionary<TopicPartition, long>? earliest = null;
-        await using (var admin = context.Admin())
-        {
-            // The consumer retries an unknown topic forever; ask first, so a typo fails at once.
-            partitions = await admin.PartitionsOfAsync(target.Topic, cancellationToken);
-            if (target.Partition is { } only)
-            {
-                partitions = only >= 0 && only < partitions.Count
-                    ? [new TopicPartition(target.Topic, only)]
-                    : throw new LogBrokerException(ErrorCode.UnknownTopicOrPartition, $"topic '{target.Topic}' has {partitions.Count} partition(s); partition {only} does not exist");
-            }
-
-            if (!target.Follow)
-            {
-                stopAt = (await admin.ListOffsetsAsync(partitions, OffsetSpecs.Latest, cancellationToken)).ToDictionary(kv => kv.Key, kv => kv.Value.Offset);
-                if (target.Start.Kind == StartKind.Beginning)
-                {
-                    earliest = (await admin.ListOffsetsAsync(partitions, OffsetSpecs.Earliest, cancellationToken)).ToDictionary(kv => kv.Key, kv => kv.Value.Offset);
-                }
-            }
-        }
-
-        await using var consumer = new Consumer(options);
-        var loop = new ConsumeLoop(consumer, stopAt, target.Count, writer);
+        ConsumeLoop? loop = null;
         try
         {
-            await AssignAsync(consumer, loop, partitions, target.Start, stopAt, earliest, cancellationToken);
+            var plan = await PlanAsync(context, target, cancellationToken);
+            await using var consumer = new Consumer(options);
+            loop = new ConsumeLoop(consumer, plan.StopAt, target.Count, writer);
+            await AssignAsync(consumer, loop, plan.Partitions, target.Start, plan.StopAt, plan.Earliest, cancellationToken);
             await loop.RunAsync(cancellationToken);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            // Ctrl-C is how a consume normally ends.
+            // Ctrl-C is how a consume normally ends, whenever it comes, as with Kafka's console consumer.
         }
 
-        context.WriteError($"Consumed {loop.Consumed} record(s).");
+        context.WriteError($"Consumed {loop?.Consumed ?? 0} record(s).");
         return ExitCodes.Ok;
+    }
+
+    /// <summary>The partitions to read and, unless following, where each stops (and starts, from the beginning).</summary>
+    private static async Task<ConsumePlan> PlanAsync(CommandContext context, ConsumeTarget target, CancellationToken cancellationToken)
+    {
+        await using var admin = context.Admin();
+
+        // The consumer retries an unknown topic forever; ask first, so a typo fails at once.
+        IReadOnlyList<TopicPartition> partitions = await admin.PartitionsOfAsync(target.Topic, cancellationToken);
+        if (target.Partition is { } only)
+        {
+            partitions = only >= 0 && only < partitions.Count
+                ? [new TopicPartition(target.Topic, only)]
+                : throw new LogBrokerException(ErrorCode.UnknownTopicOrPartition, $"topic '{target.Topic}' has {partitions.Count} partition(s); partition {only} does not exist");
+        }
+
+        if (target.Follow)
+        {
+            return new ConsumePlan(partitions, null, null);
+        }
+
+        var stopAt = (await admin.ListOffsetsAsync(partitions, OffsetSpecs.Latest, cancellationToken)).ToDictionary(kv => kv.Key, kv => kv.Value.Offset);
+        var earliest = target.Start.Kind == StartKind.Beginning
+            ? (await admin.ListOffsetsAsync(partitions, OffsetSpecs.Earliest, cancellationToken)).ToDictionary(kv => kv.Key, kv => kv.Value.Offset)
+            : null;
+        return new ConsumePlan(partitions, stopAt, earliest);
     }
 
     /// <summary>
@@ -147,4 +152,6 @@ internal static class ConsumeCommand
     }
 
     private sealed record ConsumeTarget(string Topic, int? Partition, StartPosition Start, bool Follow, long? Count);
+
+    private sealed record ConsumePlan(IReadOnlyList<TopicPartition> Partitions, Dictionary<TopicPartition, long>? StopAt, Dictionary<TopicPartition, long>? Earliest);
 }

@@ -12,7 +12,7 @@ internal static class DumpLogCommand
 {
     private const string Description =
         "Decode a segment .log file offline, batch by batch, like kafka-dump-log; safe on files a running broker has open. " +
-        "Exit code 3 when damage is found (bad CRC, invalid batch, unreadable records, torn tail)";
+        "Exit code 3 when damage is found (bad CRC, invalid batch, unreadable records, torn tail, zeros with data after them)";
 
     public static Command Create(CommandIO io, GlobalOptions global)
     {
@@ -40,7 +40,8 @@ internal static class DumpLogCommand
                 return Task.FromResult(ExitCodes.Ok);
             }
 
-            context.WriteError($"damage found in {path}: {summary.DamagedBatches} damaged batch(es){(end.IsDamage ? $", torn tail at position {end.Position}" : string.Empty)}");
+            var stop = end.Kind == ScanEndKind.ZeroedGap ? "zeroed gap" : "torn tail";
+            context.WriteError($"damage found in {path}: {summary.DamagedBatches} damaged batch(es){(end.IsDamage ? $", {stop} at position {end.Position}" : string.Empty)}");
             return Task.FromResult(ExitCodes.DamageFound);
         });
         return command;

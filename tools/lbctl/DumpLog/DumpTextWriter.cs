@@ -45,6 +45,7 @@ internal sealed class DumpTextWriter(TextWriter output) : IDumpWriter
         {
             ScanEndKind.PreallocatedSpace => $"End of data at position {end.Position} ({end.BytesAfter} bytes of pre-allocated space follow)",
             ScanEndKind.TornTail => $"TORN TAIL at position {end.Position}: {end.Reason} ({end.BytesAfter} bytes not read)",
+            ScanEndKind.ZeroedGap => $"ZEROED GAP at position {end.Position}: {end.Reason} ({end.BytesAfter} bytes not read)",
             _ => $"End of file at position {end.Position}",
         });
         var offsets = summary.FirstOffset is { } first ? $", offsets {first}..{summary.LastOffset}" : string.Empty;

@@ -73,7 +73,8 @@ internal static class ProduceCommand
         {
             try
             {
-                while (await input.ReadLineAsync(cancellationToken) is { } line)
+                var reader = new InputLines(input);
+                while (await reader.NextAsync(cancellationToken) is { } line)
                 {
                     lines++;
                     if (!KeyedLine.TryParse(line, request.KeySeparator, out var record))

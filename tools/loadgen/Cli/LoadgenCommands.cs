@@ -28,7 +28,7 @@ public sealed class LoadgenCommands
     private readonly Option<int?> _batchSize = new("--batch-size") { HelpName = "BYTES", Description = "Producer batch size in bytes (client default when absent)" };
     private readonly Option<double?> _lingerMs = new("--linger-ms") { HelpName = "MS", Description = "Producer linger in milliseconds (client default when absent)" };
     private readonly Option<double> _rate = new("--rate") { HelpName = "RECORDS_PER_SEC", Description = "Records per second across all producers; 0 for flat out", DefaultValueFactory = _ => 0 };
-    private readonly Option<int> _consumers = new("--consumers") { HelpName = "N", Description = "Consumer clients; partitions are spread over them", DefaultValueFactory = _ => 1 };
+    private readonly Option<int> _consumers = new("--consumers") { HelpName = "N", Description = "Consumer clients; partition p goes to consumer p mod N, and N is cut to the partition count", DefaultValueFactory = _ => 1 };
     private readonly Option<string> _fetchMode = new("--fetch-mode") { Description = "How consumers fetch", DefaultValueFactory = _ => "poll" };
     private readonly Option<long> _from = new("--from") { Description = "Where to start reading in every partition: beginning, or an offset", DefaultValueFactory = _ => Offset.Beginning, CustomParser = ParseFrom, HelpName = "beginning|OFFSET" };
 

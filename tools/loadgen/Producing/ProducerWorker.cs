@@ -102,7 +102,7 @@ public sealed class ProducerWorker : IAsyncDisposable
 
     private void ProduceLoop(CancellationToken stop)
     {
-        var pacing = _recordsPerSecond > 0 ? TokenBucket.ForRate(_recordsPerSecond, MonotonicClock.NowMicros) : null;
+        var pacing = _recordsPerSecond > 0 ? RatePacer.ForRate(_recordsPerSecond, MonotonicClock.NowMicros) : null;
         long produced = 0;
         long measuredFrom = -1;
         long allocatedBefore = 0;
@@ -116,7 +116,8 @@ public sealed class ProducerWorker : IAsyncDisposable
 
             if (pacing is not null && !pacing.TryTake(now))
             {
-                Thread.Sleep(1); // wait in ~1 ms steps; the bucket's burst absorbs the overshoot
+                // Short sleeps keep the deadline and a stop prompt; what an overshoot misses, the pacer still owes.
+                Thread.Sleep((int)Math.Clamp(pacing.MicrosUntilNext(now) / 1000, 1, 10));
                 continue;
             }
 

@@ -34,7 +34,7 @@ public static class LoadRun
         var metrics = new RunMetrics();
         try
         {
-            AddConsumers(metrics, settings, partitionCount, reads, window, budget);
+            AddConsumers(metrics, settings, partitionCount, reads, window, budget, live);
             AddProducers(metrics, settings, producerOptions, partitionCount, keys, window);
             var reporter = new LiveReporter(metrics, live, window, settings.Produces, settings.Consumes, settings.Mode == RunMode.EndToEnd);
             using var reporterStop = new CancellationTokenSource();
@@ -110,8 +110,11 @@ public static class LoadRun
         }
     }
 
-    /// <summary>Partition p goes to consumer p mod n; more consumers than partitions would sit idle, so there are at most as many.</summary>
-    private static void AddConsumers(RunMetrics metrics, LoadgenSettings settings, int partitionCount, PartitionRange[] reads, MeasurementWindow window, RecordBudget? budget)
+    /// <summary>
+    /// Partition p goes to consumer p mod n. More consumers than partitions would sit idle, so there are at
+    /// most as many, and the notes say so: the report's settings echo the consumers that ran.
+    /// </summary>
+    private static void AddConsumers(RunMetrics metrics, LoadgenSettings settings, int partitionCount, PartitionRange[] reads, MeasurementWindow window, RecordBudget? budget, TextWriter notes)
     {
         if (!settings.Consumes)
         {
@@ -120,6 +123,11 @@ public static class LoadRun
 
         var options = new ConsumerOptions { BootstrapServers = settings.Bootstrap, FetchMode = settings.FetchMode, AutoOffsetReset = AutoOffsetReset.Earliest };
         var n = Math.Min(settings.Consumers, partitionCount);
+        if (n < settings.Consumers)
+        {
+            notes.WriteLine(string.Create(CultureInfo.InvariantCulture, $"loadgen: topic '{settings.Topic}' has {partitionCount} partition(s), so {n} consumer(s) run, not {settings.Consumers}: a partition is read by one consumer"));
+        }
+
         for (var i = 0; i < n; i++)
         {
             var mine = reads.Where(r => r.Partition % n == i).ToArray();
