@@ -78,7 +78,8 @@ public class ReadBenchmarks
             var position = 0;
             while (position < bytes.Length)
             {
-                LogBroker.Protocol.Batches.RecordBatch.TryReadFraming(bytes[position..], out var baseOffset, out var size);
+                LogBroker.Protocol.Batches.RecordBatch.TryReadFraming(bytes[position..], out var baseOffset, out var framedSize);
+                var size = (int)framedSize;
                 touched += bytes[position + size - 1];
                 offset = baseOffset + new LogBroker.Protocol.Batches.RecordBatch(bytes[position..]).LastOffsetDelta + 1;
                 position += size;

@@ -76,6 +76,37 @@ public class RecordBatchValidatorTests
         Assert.Equal(BatchInvalidReason.Truncated, Check(bytes[..40]).Reason);
     }
 
+    [Theory]
+    [InlineData(int.MaxValue)]
+    [InlineData(int.MaxValue - 11)]
+    [InlineData(int.MaxValue - 12)]
+    public void Length_near_int_max_is_truncated_not_wrapped(int batchLength)
+    {
+        var bytes = TestBatches.Create(3);
+        BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(RecordBatchLayout.BatchLength), batchLength);
+
+        var single = RecordBatchValidator.Validate(bytes, int.MaxValue, BatchValidationMode.Produce, out var size);
+        var run = RecordBatchValidator.ValidateAll(bytes, int.MaxValue, BatchValidationMode.Stored, out _, out _);
+
+        Assert.Equal(BatchInvalidReason.Truncated, single.Reason);
+        Assert.Equal(0, size);
+        Assert.Equal(BatchInvalidReason.Truncated, run.Reason);
+        Assert.Equal(ErrorCode.CorruptMessage, single.ErrorCode);
+    }
+
+    [Fact]
+    public void Batch_cursor_stops_at_a_length_near_int_max()
+    {
+        var bytes = TestBatches.Concat(TestBatches.Create(2), TestBatches.Create(3));
+        var second = TestBatches.Create(2).Length;
+        BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(second + RecordBatchLayout.BatchLength), int.MaxValue);
+        var cursor = new BatchCursor(bytes);
+
+        Assert.True(cursor.MoveNext(out _));
+        Assert.False(cursor.MoveNext(out _));
+        Assert.Equal(2, BatchCursor.CountRecords(bytes));
+    }
+
     [Fact]
     public void Length_too_small_for_a_header_is_refused()
     {

@@ -159,6 +159,8 @@ public class AppendAndReadTests
         { "bad crc", ErrorCode.CorruptMessage },
         { "wrong magic", ErrorCode.UnsupportedForMessageFormat },
         { "negative length", ErrorCode.CorruptMessage },
+        { "length int.MaxValue", ErrorCode.CorruptMessage },
+        { "length int.MaxValue-11", ErrorCode.CorruptMessage },
         { "truncated", ErrorCode.CorruptMessage },
         { "over max.message.bytes", ErrorCode.MessageTooLarge },
         { "record count mismatch", ErrorCode.InvalidRecord },
@@ -193,6 +195,10 @@ public class AppendAndReadTests
             case "bad crc": bytes[^2] ^= 0x40; break;
             case "wrong magic": bytes[RecordBatchLayout.Magic] = 0; break;
             case "negative length": BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(RecordBatchLayout.BatchLength), -1); break;
+
+            // 12 + batchLength overflows int32 for both: the size must not wrap to a negative number.
+            case "length int.MaxValue": BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(RecordBatchLayout.BatchLength), int.MaxValue); break;
+            case "length int.MaxValue-11": BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(RecordBatchLayout.BatchLength), int.MaxValue - 11); break;
             case "truncated": return bytes[..^5];
             case "over max.message.bytes": return TestBatches.Create(40, valueSize: 100);
             case "record count mismatch":

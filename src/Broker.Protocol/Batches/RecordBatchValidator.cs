@@ -135,12 +135,12 @@ public static class RecordBatchValidator
             return Fail(Truncated, $"batchLength says {size} bytes but only {batch.Length} are present");
         }
 
-        if ((long)size > maxBatchBytes)
+        if (size > maxBatchBytes)
         {
             return Fail(TooLarge, $"batch is {size} bytes; max.message.bytes is {maxBatchBytes}");
         }
 
-        sizeInBytes = size;
+        sizeInBytes = (int)size; // at most batch.Length
         return BatchValidationResult.Valid;
     }
 
