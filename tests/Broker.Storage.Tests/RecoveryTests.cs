@@ -180,17 +180,19 @@ public class RecoveryTests
         Assert.Equal(ErrorCode.CorruptMessage, damaged.Error);
         Assert.True(damaged.IsEmpty);
         Assert.True(log.HasCorruption);
-        Assert.True(log.RecoveryPoint <= 0);
+        Assert.Equal(0, log.RecoveryPoint);
 
         // A read that starts before the damage stops short of it.
         using var upTo = log.Read(0, 1 << 20);
         var served = Testing.TestBatches.Decode(upTo.Records.Span);
         Assert.True(served[^1].Offset < 9);
 
-        // The next start scans from the recovery point and cuts the damaged batch and all after it.
-        var recoveryPoint = log.RecoveryPoint;
-        h.CrashAndReopen(recoveryPoint);
-        Assert.True(h.Log.LogEndOffset <= 9);
-        h.AssertHoldsExactly(0, h.Log.LogEndOffset);
+        // Flushing, and the clean close that flushes, must not lift the recovery point back over the
+        // damaged segment: the checkpoint is written from it. The restart itself is covered through
+        // the log manager in CorruptionRecoveryTests.
+        log.Flush();
+        Assert.Equal(0, log.RecoveryPoint);
+        log.Dispose();
+        Assert.Equal(0, log.RecoveryPoint);
     }
 }

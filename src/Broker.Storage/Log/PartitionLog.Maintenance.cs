@@ -59,9 +59,15 @@ public sealed partial class PartitionLog
                 Volatile.Write(ref _highWatermark, logEnd);
             }
 
-            if (RecoveryPoint > logEnd)
+            if (FlushedOffset > logEnd)
             {
                 Volatile.Write(ref _recoveryPoint, logEnd);
+            }
+
+            // Every offset from the floor on is gone, and with it every batch found corrupt.
+            if (Volatile.Read(ref _corruptionFloor) >= logEnd)
+            {
+                Volatile.Write(ref _corruptionFloor, NoCorruption);
             }
         }
 
@@ -203,7 +209,7 @@ public sealed partial class PartitionLog
         lock (_flushLock)
         {
             var logEnd = LogEndOffset;
-            var recoveryPoint = RecoveryPoint;
+            var recoveryPoint = FlushedOffset;
             foreach (var segment in Volatile.Read(ref _segments))
             {
                 if (segment.NextOffset <= recoveryPoint && !segment.IsActive)
@@ -256,7 +262,7 @@ public sealed partial class PartitionLog
     public bool FlushIfDue()
     {
         var flushMs = Config.FlushMs;
-        if (flushMs == long.MaxValue || LogEndOffset == RecoveryPoint)
+        if (flushMs == long.MaxValue || LogEndOffset == FlushedOffset)
         {
             return false;
         }
@@ -290,6 +296,7 @@ public sealed partial class PartitionLog
         Volatile.Write(ref _logEndOffset, offset);
         Volatile.Write(ref _highWatermark, offset);
         Volatile.Write(ref _recoveryPoint, offset);
+        Volatile.Write(ref _corruptionFloor, NoCorruption);
         Volatile.Write(ref _segments, [fresh]);
     }
 }

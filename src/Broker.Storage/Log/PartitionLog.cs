@@ -15,7 +15,7 @@ namespace LogBroker.Storage.Log;
 /// <para>
 /// Offsets: <see cref="LogStartOffset"/> (first offset kept), <see cref="LogEndOffset"/> (next offset to
 /// assign), <see cref="HighWatermark"/> (set by the caller; reads never pass it) and
-/// <see cref="RecoveryPoint"/> (everything below it is fsynced).
+/// <see cref="RecoveryPoint"/> (everything below it is fsynced and needs no scan at the next start).
 /// </para>
 /// <para>
 /// Threading: appends, rolls, truncation, retention and the cleaner's segment swaps are serialised by one write
@@ -27,6 +27,7 @@ namespace LogBroker.Storage.Log;
 /// </summary>
 public sealed partial class PartitionLog : IDisposable
 {
+    private const long NoCorruption = long.MaxValue;
     private readonly Lock _writeLock = new();
     private readonly Lock _flushLock = new();
     private readonly ILogger _logger;
@@ -38,6 +39,7 @@ public sealed partial class PartitionLog : IDisposable
     private long _logEndOffset;
     private long _highWatermark;
     private long _recoveryPoint;
+    private long _corruptionFloor = NoCorruption;
     private long _lastFlushMs;
     private bool _closed;
 
@@ -72,7 +74,16 @@ public sealed partial class PartitionLog : IDisposable
 
     public long HighWatermark => Volatile.Read(ref _highWatermark);
 
-    public long RecoveryPoint => Volatile.Read(ref _recoveryPoint);
+    /// <summary>
+    /// Offsets below this are fsynced and known good, so the next start after an unclean stop need not
+    /// scan them: what was flushed, capped by the base of the first segment a read found corrupt.
+    /// This is what the log manager checkpoints; flushing never lifts it past that cap, so the next
+    /// start scans and cuts the damaged segment even though its bytes were fsynced long ago.
+    /// </summary>
+    public long RecoveryPoint => Math.Min(FlushedOffset, Volatile.Read(ref _corruptionFloor));
+
+    /// <summary>Offsets below this were fsynced: what decides whether a flush is due.</summary>
+    internal long FlushedOffset => Volatile.Read(ref _recoveryPoint);
 
     /// <summary>True when opening this log needed a recovery scan.</summary>
     public bool WasRecovered { get; }
@@ -206,7 +217,7 @@ public sealed partial class PartitionLog : IDisposable
             _stamper.Clear();
         }
 
-        if (LogEndOffset - RecoveryPoint >= config.FlushMessages)
+        if (LogEndOffset - FlushedOffset >= config.FlushMessages)
         {
             Flush();
         }
@@ -300,6 +311,11 @@ public sealed partial class PartitionLog : IDisposable
                     return found.Offset < highWatermark && found.Offset >= LogStartOffset ? new TimestampOffset(found.Offset, found.Timestamp) : null;
                 }
             }
+            catch (InvalidDataException)
+            {
+                RecordCorruption(segment);
+                throw;
+            }
             finally
             {
                 segment.Release();
@@ -360,13 +376,20 @@ public sealed partial class PartitionLog : IDisposable
 
     private LogReadResult Corrupt(Segment segment, long position, long logStart, long logEnd, long highWatermark)
     {
-        HasCorruption = true;
+        RecordCorruption(segment);
+        var message = $"{TopicPartition}: the batch at byte {position} of segment {segment.BaseOffset} failed its CRC check and will not be served";
+        _logger.LogError("{Message}", message);
+        return new LogReadResult(ErrorCode.CorruptMessage, message, default, logStart, logEnd, highWatermark, null);
+    }
 
-        // Lower the recovery point so the next start scans (and cuts) this segment.
-        var current = RecoveryPoint;
+    /// <summary>Lowers the corruption floor to <paramref name="segment"/>'s base, so the next start scans (and cuts) it.</summary>
+    private void RecordCorruption(Segment segment)
+    {
+        HasCorruption = true;
+        var current = Volatile.Read(ref _corruptionFloor);
         while (current > segment.BaseOffset)
         {
-            var seen = Interlocked.CompareExchange(ref _recoveryPoint, segment.BaseOffset, current);
+            var seen = Interlocked.CompareExchange(ref _corruptionFloor, segment.BaseOffset, current);
             if (seen == current)
             {
                 break;
@@ -374,10 +397,6 @@ public sealed partial class PartitionLog : IDisposable
 
             current = seen;
         }
-
-        var message = $"{TopicPartition}: the batch at byte {position} of segment {segment.BaseOffset} failed its CRC check and will not be served";
-        _logger.LogError("{Message}", message);
-        return new LogReadResult(ErrorCode.CorruptMessage, message, default, logStart, logEnd, highWatermark, null);
     }
 
     /// <summary>Index of the last segment whose base offset is at most <paramref name="offset"/> (0 when none is).</summary>
