@@ -166,6 +166,8 @@ public class AppendAndReadTests
         { "record count mismatch", ErrorCode.InvalidRecord },
         { "offset delta out of range", ErrorCode.InvalidRecord },
         { "empty", ErrorCode.CorruptMessage },
+        { "lz4 claims 5 records, holds 3", ErrorCode.InvalidRecord },
+        { "lz4 garbage under a valid crc", ErrorCode.CorruptMessage },
     };
 
     [Theory]
@@ -211,6 +213,17 @@ public class AppendAndReadTests
                 Recrc();
                 break;
             case "empty": return [];
+            case "lz4 claims 5 records, holds 3":
+                bytes = TestBatches.Create(3, compression: CompressionType.Lz4);
+                BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(RecordBatchLayout.RecordsCount), 5);
+                BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(RecordBatchLayout.LastOffsetDelta), 4);
+                Recrc();
+                break;
+            case "lz4 garbage under a valid crc":
+                bytes = TestBatches.Create(3, compression: CompressionType.Lz4);
+                new Random(3).NextBytes(bytes.AsSpan(RecordBatchLayout.HeaderSize + 7)); // past the frame header
+                Recrc();
+                break;
         }
 
         return bytes;

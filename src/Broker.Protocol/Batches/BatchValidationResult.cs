@@ -12,7 +12,7 @@ public readonly record struct BatchValidationResult(BatchInvalidReason Reason, s
     public ErrorCode ErrorCode => Reason switch
     {
         BatchInvalidReason.None => ErrorCode.None,
-        BatchInvalidReason.TooLarge => ErrorCode.MessageTooLarge,
+        BatchInvalidReason.TooLarge or BatchInvalidReason.DecompressedTooLarge => ErrorCode.MessageTooLarge,
         BatchInvalidReason.BadMagic => ErrorCode.UnsupportedForMessageFormat,
         BatchInvalidReason.UnsupportedCompression => ErrorCode.UnsupportedCompressionType,
         BatchInvalidReason.RecordCountMismatch
