@@ -116,6 +116,85 @@ public class RecoveryTests
         h.AssertHoldsExactly(0, middle.BaseOffset + 9);
     }
 
+    /// <summary>Bytes of one batch of <see cref="Filled"/> (all its batches are the same size).</summary>
+    private static long BatchSize(LogHarness h) => h.Log.Segments[0].SizeInBytes / (h.Log.Segments[0].NextOffset / 3);
+
+    private static void Zero(string path, long from, long count)
+    {
+        using var file = OpenForDamage(path);
+        file.Position = from;
+        file.Write(new byte[count]);
+    }
+
+    [Fact]
+    public void A_sealed_middle_segment_zeroed_from_a_batch_boundary_to_its_end_cuts_the_log_there_with_no_gap()
+    {
+        using var h = Filled();
+        var middle = h.Log.Segments[1];
+        var third = h.Log.Segments[2];
+        var batchSize = BatchSize(h);
+        Zero(h.SegmentFile(middle.BaseOffset, SegmentFiles.LogExtension), 2 * batchSize, middle.SizeInBytes - (2 * batchSize));
+
+        var log = h.CrashAndReopen();
+
+        Assert.True(log.WasRecovered);
+        h.AssertHoldsExactly(0, middle.BaseOffset + 6);
+        Assert.Equal(2, log.SegmentCount);
+        Assert.False(File.Exists(h.SegmentFile(third.BaseOffset, SegmentFiles.LogExtension)));
+        h.Append(3);
+        h.AssertHoldsExactly(0, middle.BaseOffset + 9);
+    }
+
+    [Fact]
+    public void A_zeroed_batch_inside_a_sealed_middle_segment_cuts_the_log_there_with_no_gap()
+    {
+        using var h = Filled();
+        var middle = h.Log.Segments[1];
+        var batchSize = BatchSize(h);
+        Zero(h.SegmentFile(middle.BaseOffset, SegmentFiles.LogExtension), 2 * batchSize, batchSize);
+
+        var log = h.CrashAndReopen();
+
+        h.AssertHoldsExactly(0, middle.BaseOffset + 6);
+        Assert.Equal(2, log.SegmentCount);
+    }
+
+    [Fact]
+    public void An_untrimmed_zero_tail_of_a_sealed_segment_that_reaches_the_next_segment_is_its_clean_end()
+    {
+        // A stop between creating the next segment and trimming the one before leaves it pre-allocated.
+        using var h = Filled();
+        var middle = h.Log.Segments[1];
+        using (var file = OpenForDamage(h.SegmentFile(middle.BaseOffset, SegmentFiles.LogExtension)))
+        {
+            file.SetLength(middle.SizeInBytes + (64 * 1024));
+        }
+
+        var log = h.CrashAndReopen();
+
+        Assert.True(log.WasRecovered);
+        h.AssertHoldsExactly(0, 180);
+        Assert.Equal(middle.SizeInBytes, new FileInfo(h.SegmentFile(middle.BaseOffset, SegmentFiles.LogExtension)).Length);
+    }
+
+    [Fact]
+    public void A_segment_truncated_then_rolled_keeps_its_zeroed_tail_and_survives_a_crash_whole()
+    {
+        using var h = Filled();
+        var middle = h.Log.Segments[1];
+        h.Log.TruncateTo(middle.BaseOffset + 9); // the middle segment is active again, its cut bytes zeroed
+        h.Log.UpdateHighWatermark(h.Log.LogEndOffset);
+        h.Append(3, timestamp: h.Time.NowMs + (8L * 24 * 3600 * 1000)); // past segment.ms: rolls at once
+        Assert.Equal(3, h.Log.SegmentCount);
+
+        var end = h.Log.LogEndOffset;
+        Assert.True(new FileInfo(h.SegmentFile(middle.BaseOffset, SegmentFiles.LogExtension)).Length > h.Log.Segments[1].SizeInBytes);
+
+        h.CrashAndReopen();
+
+        h.AssertHoldsExactly(0, end);
+    }
+
     [Fact]
     public void Deleted_index_files_are_rebuilt_on_open()
     {

@@ -15,8 +15,16 @@ public sealed partial class Segment
     /// Rebuilds the indexes by scanning every batch from the start, checking framing, magic, CRC and
     /// that offsets only grow, and cuts the log at the first batch that fails. Only at open, before the
     /// segment is shared. Epochs found in batch headers are recorded in <paramref name="epochs"/>.
+    /// <para>
+    /// Where the batches stop cleanly depends on the segment's place. The last segment is pre-allocated,
+    /// so zeros after its data are its end. A segment followed by another must hold every batch up to
+    /// where that one starts (<paramref name="nextSegmentBaseOffset"/>): zeros are its end only if they
+    /// run to the end of the file and the batches before them reach the next segment's base offset
+    /// (an untrimmed tail left by a stop during a roll, or the zeroed range of a truncation). Any other
+    /// stop means data went missing, and keeping the later segments would leave a hole in the offsets.
+    /// </para>
     /// </summary>
-    internal SegmentRecovery Recover(LeaderEpochCache? epochs)
+    internal SegmentRecovery Recover(LeaderEpochCache? epochs, long nextSegmentBaseOffset = -1)
     {
         _offsetIndex.Reset();
         _timeIndex.Reset();
@@ -32,7 +40,9 @@ public sealed partial class Segment
         {
             if (!TryReadHeader(position, mapped, out var header, expected))
             {
-                damage = IsZeroed(position, mapped) ? null : $"unreadable batch header at position {position}";
+                damage = nextSegmentBaseOffset < 0
+                    ? (IsZeroed(position, mapped) ? null : $"unreadable batch header at position {position}")
+                    : EarlyStopInSealedSegment(position, mapped, expected, nextSegmentBaseOffset);
                 break;
             }
 
@@ -162,5 +172,21 @@ public sealed partial class Segment
     {
         var probe = _logMap.Read(position, (int)Math.Min(RecordBatchLayout.LogOverhead, limit - position));
         return !probe.ContainsAnyExcept((byte)0);
+    }
+
+    /// <summary>Why batches that stop at <paramref name="position"/> of a segment followed by another are damage, or null when that is its clean end.</summary>
+    private string? EarlyStopInSealedSegment(long position, long limit, long nextOffset, long nextSegmentBaseOffset)
+    {
+        for (var zeros = position; zeros < limit; zeros += 1 << 20)
+        {
+            if (_logMap.Read(zeros, (int)Math.Min(1 << 20, limit - zeros)).ContainsAnyExcept((byte)0))
+            {
+                return $"unreadable batch header at position {position} of {limit}, with data after it";
+            }
+        }
+
+        return nextOffset == nextSegmentBaseOffset
+            ? null
+            : $"batches stop at position {position} of {limit} (offset {nextOffset}) but the next segment starts at offset {nextSegmentBaseOffset}";
     }
 }
