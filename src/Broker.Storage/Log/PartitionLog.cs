@@ -5,6 +5,7 @@ using LogBroker.Protocol.Buffers;
 using LogBroker.Protocol.Wire;
 using LogBroker.Protocol.Errors;
 using LogBroker.Storage.Config;
+using LogBroker.Storage.Durability;
 using LogBroker.Storage.Segments;
 using Microsoft.Extensions.Logging;
 
@@ -136,7 +137,12 @@ public sealed partial class PartitionLog : IDisposable
     /// <summary>Opens (and if needed recovers) the log in <paramref name="directory"/>, creating it when new.</summary>
     public static PartitionLog Open(string directory, TopicPartition topicPartition, LogConfig config, LogOpenOptions options, ILogger logger, TimeProvider time)
     {
-        System.IO.Directory.CreateDirectory(directory);
+        if (!System.IO.Directory.Exists(directory))
+        {
+            System.IO.Directory.CreateDirectory(directory);
+            DirectoryFsync.Flush(Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory)))!); // the new directory's own name
+        }
+
         var epochs = LeaderEpochCache.Load(directory);
         var loaded = LogLoader.Load(directory, config, options, epochs, logger, time.GetUtcNow().ToUnixTimeMilliseconds());
         var log = new PartitionLog(topicPartition, directory, config, loaded, epochs, options, logger, time);

@@ -2,6 +2,7 @@ using LogBroker.Protocol.Batches;
 using LogBroker.Protocol.Buffers;
 using LogBroker.Protocol.Wire;
 using LogBroker.Storage.Config;
+using LogBroker.Storage.Durability;
 using LogBroker.Storage.Log;
 using LogBroker.Storage.Mapping;
 using Microsoft.Win32.SafeHandles;
@@ -143,7 +144,9 @@ public sealed partial class Segment
     /// <summary>
     /// A new, empty, writable segment whose files carry <paramref name="suffix"/> after their extension:
     /// none for the log's active segment, <see cref="SegmentFiles.CleanedSuffix"/> for one the cleaner
-    /// fills and seals before swapping it in. Files left over under the same names are replaced.
+    /// fills and seals before swapping it in. Files left over under the same names are replaced. The
+    /// directory is fsynced before the segment is returned, so once data appended to it is flushed,
+    /// a power failure cannot lose the files' names.
     /// </summary>
     internal static Segment CreateNew(string directory, long baseOffset, LogConfig config, long nowMs, string suffix = "")
     {
@@ -152,7 +155,18 @@ public sealed partial class Segment
             File.Delete(SegmentFiles.PathOf(directory, baseOffset, extension) + suffix);
         }
 
-        return new Segment(directory, baseOffset, config, active: true, writableIndexes: true, createNew: true, inheritedExtent: 0, suffix) { CreatedMs = nowMs };
+        var segment = new Segment(directory, baseOffset, config, active: true, writableIndexes: true, createNew: true, inheritedExtent: 0, suffix) { CreatedMs = nowMs };
+        try
+        {
+            DirectoryFsync.Flush(directory);
+        }
+        catch
+        {
+            segment.MarkDeleted();
+            throw;
+        }
+
+        return segment;
     }
 
     /// <summary>
