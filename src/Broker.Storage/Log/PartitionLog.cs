@@ -41,6 +41,7 @@ public sealed partial class PartitionLog : IDisposable
     private long _highWatermark;
     private long _recoveryPoint;
     private long _corruptionFloor = NoCorruption;
+    private long _truncations;
     private long _lastFlushMs;
     private bool _closed;
 
@@ -98,6 +99,9 @@ public sealed partial class PartitionLog : IDisposable
     /// Set once by the log manager when it opens or creates the log.
     /// </summary>
     internal Action<PartitionLog, long>? TruncationObserver { get; set; }
+
+    /// <summary>Called by <see cref="Flush"/> between its fsyncs and publishing the new recovery point: lets a test truncate exactly there.</summary>
+    internal Action? FlushSynced { get; set; }
 
     /// <summary>The published segment array, oldest first, the active segment last: for the cleaner, which reads it as readers do.</summary>
     internal Segment[] CurrentSegments => Volatile.Read(ref _segments);
