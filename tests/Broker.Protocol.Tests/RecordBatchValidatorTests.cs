@@ -232,4 +232,35 @@ public class RecordBatchValidatorTests
         Assert.True(Check(bytes, mode: BatchValidationMode.Stored).IsValid);
         Assert.False(Check(bytes, mode: BatchValidationMode.Produce).IsValid);
     }
+
+    [Fact]
+    public void Every_failure_message_opens_with_its_reason()
+    {
+        var crc = TestBatches.Create(3);
+        crc[^1] ^= 1;
+        var magic = TestBatches.Create(3);
+        magic[RecordBatchLayout.Magic] = 1;
+        var negative = TestBatches.Create(3);
+        BinaryPrimitives.WriteInt32BigEndian(negative.AsSpan(RecordBatchLayout.BatchLength), -5);
+        var count = TestBatches.Create(3);
+        BinaryPrimitives.WriteInt32BigEndian(count.AsSpan(RecordBatchLayout.RecordsCount), 4);
+        BinaryPrimitives.WriteInt32BigEndian(count.AsSpan(RecordBatchLayout.LastOffsetDelta), 3);
+        Recrc(count);
+
+        foreach (var (bytes, reason) in new[] { (crc, BatchInvalidReason.BadCrc), (magic, BatchInvalidReason.BadMagic), (negative, BatchInvalidReason.NegativeLength), (count, BatchInvalidReason.RecordCountMismatch), (TestBatches.Create(3)[..^1], BatchInvalidReason.Truncated) })
+        {
+            var verdict = Check(bytes);
+
+            Assert.Equal(reason, verdict.Reason);
+            Assert.StartsWith(BatchValidationResult.Describe(reason) + ": ", verdict.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void Reasons_have_distinct_descriptions()
+    {
+        var reasons = Enum.GetValues<BatchInvalidReason>();
+
+        Assert.Equal(reasons.Length, reasons.Select(BatchValidationResult.Describe).Distinct().Count());
+    }
 }

@@ -179,7 +179,7 @@ public sealed partial class PartitionLog : IDisposable
         var verdict = RecordBatchValidator.ValidateAll(batches.Span, config.MaxMessageBytes, mode, out var batchCount, out var recordCount);
         if (!verdict.IsValid)
         {
-            return AppendResult.Failed(verdict.ErrorCode, verdict.Message!, LogStartOffset);
+            return AppendResult.Failed(verdict, LogStartOffset);
         }
 
         if (batches.Length > config.SegmentBytes)
