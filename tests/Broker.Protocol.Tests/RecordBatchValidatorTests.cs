@@ -234,7 +234,7 @@ public class RecordBatchValidatorTests
     }
 
     [Fact]
-    public void Every_failure_message_opens_with_its_reason()
+    public void Every_failure_message_names_its_reason()
     {
         var crc = TestBatches.Create(3);
         crc[^1] ^= 1;
@@ -252,7 +252,7 @@ public class RecordBatchValidatorTests
             var verdict = Check(bytes);
 
             Assert.Equal(reason, verdict.Reason);
-            Assert.StartsWith(BatchValidationResult.Describe(reason) + ": ", verdict.Message, StringComparison.Ordinal);
+            Assert.EndsWith($" (reason: {BatchValidationResult.Describe(reason)})", verdict.Message, StringComparison.Ordinal);
         }
     }
 

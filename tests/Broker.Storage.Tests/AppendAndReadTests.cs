@@ -183,7 +183,7 @@ public class AppendAndReadTests
 
         Assert.Equal(expected, result.Error);
         Assert.Equal(reason, result.InvalidReason);
-        Assert.StartsWith(BatchValidationResult.Describe(reason) + ":", result.ErrorMessage, StringComparison.Ordinal);
+        Assert.EndsWith($"({BatchValidationResult.Named(reason)})", result.ErrorMessage, StringComparison.Ordinal);
         Assert.Equal(4, h.Log.LogEndOffset);
         Assert.Equal(sizeBefore, h.Log.SizeInBytes);
         h.AssertHoldsExactly(0, 4);

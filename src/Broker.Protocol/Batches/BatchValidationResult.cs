@@ -4,7 +4,7 @@ namespace LogBroker.Protocol.Batches;
 
 /// <summary>
 /// The verdict on one batch (or a run of batches): valid, or the reason and a message a person can act
-/// on. Several reasons share a wire error code (Kafka's numbers), so the message starts with the
+/// on. Several reasons share a wire error code (Kafka's numbers), so the message ends by naming the
 /// reason itself (<see cref="Describe"/>) and callers that need it keep <see cref="Reason"/>.
 /// </summary>
 public readonly record struct BatchValidationResult(BatchInvalidReason Reason, string? Message)
@@ -27,9 +27,12 @@ public readonly record struct BatchValidationResult(BatchInvalidReason Reason, s
         _ => ErrorCode.CorruptMessage,
     };
 
-    public static BatchValidationResult Fail(BatchInvalidReason reason, string message) => new(reason, $"{Describe(reason)}: {message}");
+    public static BatchValidationResult Fail(BatchInvalidReason reason, string message) => new(reason, $"{message} ({Named(reason)})");
 
-    /// <summary>The reason in a few words, as it opens every failure message.</summary>
+    /// <summary>How a failure message names its reason, at its end: "(reason: bad CRC)".</summary>
+    public static string Named(BatchInvalidReason reason) => $"reason: {Describe(reason)}";
+
+    /// <summary>The reason in a few words.</summary>
     public static string Describe(BatchInvalidReason reason) => reason switch
     {
         BatchInvalidReason.None => "valid",
