@@ -196,6 +196,42 @@ public class RecoveryTests
     }
 
     [Fact]
+    public void Recovery_reads_batches_across_its_read_chunks_and_larger_than_them()
+    {
+        using var h = new LogHarness(LogHarness.Small(segmentBytes: 16 << 20) with { MaxMessageBytes = 4 << 20, IndexIntervalBytes = 4096, SegmentIndexBytes = 64 * 1024 });
+        for (var i = 0; i < 30; i++)
+        {
+            h.Append(50, valueSize: 1000); // about 52 KB each: some straddle the 1 MiB chunk boundaries
+        }
+
+        var bigAt = h.Log.SizeInBytes;
+        h.Append(200, valueSize: 12_000); // about 2.4 MB: larger than a chunk
+        for (var i = 0; i < 10; i++)
+        {
+            h.Append(50, valueSize: 1000);
+        }
+
+        var end = h.Log.LogEndOffset;
+        var log = h.CrashAndReopen();
+
+        Assert.True(log.WasRecovered);
+        h.AssertHoldsExactly(0, end);
+
+        // Damage inside the large batch: the log is cut at its start.
+        using (var file = OpenForDamage(h.SegmentFile(0, SegmentFiles.LogExtension)))
+        {
+            file.Position = bigAt + 2_000_000;
+            var b = file.ReadByte();
+            file.Position = bigAt + 2_000_000;
+            file.WriteByte((byte)(b ^ 0x04));
+        }
+
+        h.CrashAndReopen();
+
+        h.AssertHoldsExactly(0, 1500);
+    }
+
+    [Fact]
     public void Deleted_index_files_are_rebuilt_on_open()
     {
         using var h = Filled();
