@@ -1,5 +1,6 @@
 using LogBroker.Protocol;
 using LogBroker.Protocol.Batches;
+using LogBroker.Protocol.Compression;
 using LogBroker.Storage.Config;
 using LogBroker.Storage.Log;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -38,6 +39,34 @@ public static class BenchLog
         var i = 0;
         while (builder.UncompressedSizeInBytes + 130 <= targetBytes)
         {
+            BitConverter.TryWriteBytes(key, i);
+            builder.Append(1_700_000_000_000 + i, key, value);
+            i++;
+        }
+
+        return builder.Build().ToArray();
+    }
+
+    /// <summary>
+    /// An LZ4 batch of 100-byte records whose uncompressed records section fills about
+    /// <paramref name="targetBytes"/>: each value is a fixed 50-byte JSON-like prefix and 50 random
+    /// letters, so the codec finds some, not all, redundancy (about 1.6:1).
+    /// </summary>
+    public static byte[] Lz4Batch(int targetBytes = 64 * 1024)
+    {
+        using var builder = new RecordBatchBuilder(CompressionType.Lz4, initialCapacity: targetBytes + 1024);
+        var random = new Random(1);
+        var value = new byte[RecordValueBytes];
+        "{\"customer\":\"c-0000123\",\"status\":\"shipped\",\"note\":\""u8.CopyTo(value);
+        var key = new byte[8];
+        var i = 0;
+        while (builder.UncompressedSizeInBytes + 130 <= targetBytes)
+        {
+            for (var b = 50; b < value.Length; b++)
+            {
+                value[b] = (byte)('a' + random.Next(26));
+            }
+
             BitConverter.TryWriteBytes(key, i);
             builder.Append(1_700_000_000_000 + i, key, value);
             i++;

@@ -9,7 +9,7 @@ namespace LogBroker.Benchmarks;
 /// locating data, since Read hands out memory over the map without touching it. "Warm + copy" also
 /// copies every byte out, as serialising a fetch response does: the honest bandwidth figure.
 /// "Cold" is the first read after a clean reopen, when every batch's CRC is checked once.
-/// Throughput = 1 GiB / mean time; allocation is per whole-log pass.
+/// Throughput = 1 GiB / median time; allocation is per whole-log pass.
 /// </summary>
 [MemoryDiagnoser]
 public class ReadBenchmarks
@@ -78,7 +78,8 @@ public class ReadBenchmarks
             var position = 0;
             while (position < bytes.Length)
             {
-                LogBroker.Protocol.Batches.RecordBatch.TryReadFraming(bytes[position..], out var baseOffset, out var size);
+                LogBroker.Protocol.Batches.RecordBatch.TryReadFraming(bytes[position..], out var baseOffset, out var framedSize);
+                var size = (int)framedSize;
                 touched += bytes[position + size - 1];
                 offset = baseOffset + new LogBroker.Protocol.Batches.RecordBatch(bytes[position..]).LastOffsetDelta + 1;
                 position += size;

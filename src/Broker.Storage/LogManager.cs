@@ -22,6 +22,7 @@ public sealed class LogManager : IAsyncDisposable
     private const string DeleteSuffix = "-delete";
 
     private readonly ConcurrentDictionary<TopicPartition, PartitionLog> _logs = new();
+    private readonly ConcurrentDictionary<TopicPartition, PartitionLogScope> _scopes = new();
     private readonly LogManagerOptions _options;
     private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger _logger;
@@ -153,6 +154,7 @@ public sealed class LogManager : IAsyncDisposable
         }
 
         _cleaner.Forget(partition);
+        _scopes.TryRemove(partition, out _);
         log.Dispose();
         var doomed = log.Directory + "." + Guid.NewGuid().ToString("N") + DeleteSuffix;
         Directory.Move(log.Directory, doomed);
@@ -169,7 +171,7 @@ public sealed class LogManager : IAsyncDisposable
     public int ApplyRetention()
     {
         var deleted = 0;
-        foreach (var log in _logs.Values)
+        foreach (var (_, log) in _logs)
         {
             if (_cleaner.IsCleaning(log.TopicPartition))
             {
@@ -199,7 +201,7 @@ public sealed class LogManager : IAsyncDisposable
     public void FlushDueLogs()
     {
         var flushed = false;
-        foreach (var log in _logs.Values)
+        foreach (var (_, log) in _logs) // not Values: that copies every log into a new list on each pass
         {
             using var scope = PartitionScope(log);
             try
@@ -221,7 +223,7 @@ public sealed class LogManager : IAsyncDisposable
     /// <summary>Releases pages reads mapped in, for every log (see <see cref="PartitionLog.ReleaseResidentPages"/>).</summary>
     public void ReleaseResidentPages()
     {
-        foreach (var log in _logs.Values)
+        foreach (var (_, log) in _logs)
         {
             try
             {
@@ -284,7 +286,7 @@ public sealed class LogManager : IAsyncDisposable
 
     /// <summary>Puts the partition in the logging scope, so every line logged while working on it carries Topic and Partition.</summary>
     private IDisposable? PartitionScope(PartitionLog log) =>
-        _logger.BeginScope(new Dictionary<string, object> { ["Topic"] = log.TopicPartition.Topic, ["Partition"] = log.TopicPartition.Partition });
+        _logger.BeginScope(_scopes.GetOrAdd(log.TopicPartition, static tp => new PartitionLogScope(tp)));
 
     private Task RunLoop(string name, TimeSpan interval, Action work) => Task.Run(async () =>
     {

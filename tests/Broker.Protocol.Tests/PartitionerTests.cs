@@ -18,15 +18,25 @@ public class PartitionerTests
         Assert.Equal(expected, Murmur2.Hash(Encoding.UTF8.GetBytes(key)));
     }
 
+    /// <summary>
+    /// Partitions Kafka's Java producer chooses for these keys among 1000 partitions (the table the
+    /// kafka-python client checks its own partitioner against), plus the doc's hash vectors taken
+    /// through toPositive and modulo by hand: literal expectations, not the formula again.
+    /// </summary>
     [Theory]
-    [InlineData("foobar", 3)]
-    [InlineData("21", 7)]
-    [InlineData("abc", 100)]
-    public void Keyed_partition_is_positive_murmur2_modulo_count(string key, int count)
+    [InlineData(new byte[0], 1000, 681)]
+    [InlineData(new byte[] { 0x61 }, 1000, 524)]
+    [InlineData(new byte[] { 0x61, 0x62 }, 1000, 434)]
+    [InlineData(new byte[] { 0x61, 0x62, 0x63 }, 1000, 107)]
+    [InlineData(new byte[] { 0x31, 0x32, 0x33, 0x34, 0x35, 0x36, 0x37, 0x38, 0x39 }, 1000, 566)]
+    [InlineData(new byte[] { 0x00, 0x20 }, 1000, 742)]
+    [InlineData(new byte[] { 0x32, 0x31 }, 1000, 340)] // "21": murmur2 -973932308, positive 1173551340
+    [InlineData(new byte[] { 0x66, 0x6f, 0x6f, 0x62, 0x61, 0x72 }, 1000, 166)] // "foobar": murmur2 -790332482, positive 1357151166
+    [InlineData(new byte[] { 0x66, 0x6f, 0x6f, 0x62, 0x61, 0x72 }, 16, 14)]
+    [InlineData(new byte[] { 0x61, 0x62, 0x63 }, 7, 4)] // "abc": murmur2 479470107
+    public void Keyed_partition_matches_kafkas_producer(byte[] key, int partitions, int expected)
     {
-        var expected = (Murmur2.Hash(Encoding.UTF8.GetBytes(key)) & 0x7fffffff) % count;
-
-        Assert.Equal(expected, DefaultPartitioner.PartitionForKey(Encoding.UTF8.GetBytes(key), count));
+        Assert.Equal(expected, DefaultPartitioner.PartitionForKey(key, partitions));
     }
 
     [Fact]

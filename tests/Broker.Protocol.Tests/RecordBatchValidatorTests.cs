@@ -76,6 +76,37 @@ public class RecordBatchValidatorTests
         Assert.Equal(BatchInvalidReason.Truncated, Check(bytes[..40]).Reason);
     }
 
+    [Theory]
+    [InlineData(int.MaxValue)]
+    [InlineData(int.MaxValue - 11)]
+    [InlineData(int.MaxValue - 12)]
+    public void Length_near_int_max_is_truncated_not_wrapped(int batchLength)
+    {
+        var bytes = TestBatches.Create(3);
+        BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(RecordBatchLayout.BatchLength), batchLength);
+
+        var single = RecordBatchValidator.Validate(bytes, int.MaxValue, BatchValidationMode.Produce, out var size);
+        var run = RecordBatchValidator.ValidateAll(bytes, int.MaxValue, BatchValidationMode.Stored, out _, out _);
+
+        Assert.Equal(BatchInvalidReason.Truncated, single.Reason);
+        Assert.Equal(0, size);
+        Assert.Equal(BatchInvalidReason.Truncated, run.Reason);
+        Assert.Equal(ErrorCode.CorruptMessage, single.ErrorCode);
+    }
+
+    [Fact]
+    public void Batch_cursor_stops_at_a_length_near_int_max()
+    {
+        var bytes = TestBatches.Concat(TestBatches.Create(2), TestBatches.Create(3));
+        var second = TestBatches.Create(2).Length;
+        BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(second + RecordBatchLayout.BatchLength), int.MaxValue);
+        var cursor = new BatchCursor(bytes);
+
+        Assert.True(cursor.MoveNext(out _));
+        Assert.False(cursor.MoveNext(out _));
+        Assert.Equal(2, BatchCursor.CountRecords(bytes));
+    }
+
     [Fact]
     public void Length_too_small_for_a_header_is_refused()
     {
@@ -200,5 +231,36 @@ public class RecordBatchValidatorTests
 
         Assert.True(Check(bytes, mode: BatchValidationMode.Stored).IsValid);
         Assert.False(Check(bytes, mode: BatchValidationMode.Produce).IsValid);
+    }
+
+    [Fact]
+    public void Every_failure_message_names_its_reason()
+    {
+        var crc = TestBatches.Create(3);
+        crc[^1] ^= 1;
+        var magic = TestBatches.Create(3);
+        magic[RecordBatchLayout.Magic] = 1;
+        var negative = TestBatches.Create(3);
+        BinaryPrimitives.WriteInt32BigEndian(negative.AsSpan(RecordBatchLayout.BatchLength), -5);
+        var count = TestBatches.Create(3);
+        BinaryPrimitives.WriteInt32BigEndian(count.AsSpan(RecordBatchLayout.RecordsCount), 4);
+        BinaryPrimitives.WriteInt32BigEndian(count.AsSpan(RecordBatchLayout.LastOffsetDelta), 3);
+        Recrc(count);
+
+        foreach (var (bytes, reason) in new[] { (crc, BatchInvalidReason.BadCrc), (magic, BatchInvalidReason.BadMagic), (negative, BatchInvalidReason.NegativeLength), (count, BatchInvalidReason.RecordCountMismatch), (TestBatches.Create(3)[..^1], BatchInvalidReason.Truncated) })
+        {
+            var verdict = Check(bytes);
+
+            Assert.Equal(reason, verdict.Reason);
+            Assert.EndsWith($" (reason: {BatchValidationResult.Describe(reason)})", verdict.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void Reasons_have_distinct_descriptions()
+    {
+        var reasons = Enum.GetValues<BatchInvalidReason>();
+
+        Assert.Equal(reasons.Length, reasons.Select(BatchValidationResult.Describe).Distinct().Count());
     }
 }

@@ -154,21 +154,25 @@ public class AppendAndReadTests
         Assert.Equal(4, accepted.LastOffset);
     }
 
-    public static TheoryData<string, ErrorCode> BadInputs() => new()
+    public static TheoryData<string, ErrorCode, BatchInvalidReason> BadInputs() => new()
     {
-        { "bad crc", ErrorCode.CorruptMessage },
-        { "wrong magic", ErrorCode.UnsupportedForMessageFormat },
-        { "negative length", ErrorCode.CorruptMessage },
-        { "truncated", ErrorCode.CorruptMessage },
-        { "over max.message.bytes", ErrorCode.MessageTooLarge },
-        { "record count mismatch", ErrorCode.InvalidRecord },
-        { "offset delta out of range", ErrorCode.InvalidRecord },
-        { "empty", ErrorCode.CorruptMessage },
+        { "bad crc", ErrorCode.CorruptMessage, BatchInvalidReason.BadCrc },
+        { "wrong magic", ErrorCode.UnsupportedForMessageFormat, BatchInvalidReason.BadMagic },
+        { "negative length", ErrorCode.CorruptMessage, BatchInvalidReason.NegativeLength },
+        { "length int.MaxValue", ErrorCode.CorruptMessage, BatchInvalidReason.Truncated },
+        { "length int.MaxValue-11", ErrorCode.CorruptMessage, BatchInvalidReason.Truncated },
+        { "truncated", ErrorCode.CorruptMessage, BatchInvalidReason.Truncated },
+        { "over max.message.bytes", ErrorCode.MessageTooLarge, BatchInvalidReason.TooLarge },
+        { "record count mismatch", ErrorCode.InvalidRecord, BatchInvalidReason.RecordCountMismatch },
+        { "offset delta out of range", ErrorCode.InvalidRecord, BatchInvalidReason.OffsetDeltaOutOfRange },
+        { "empty", ErrorCode.CorruptMessage, BatchInvalidReason.Truncated },
+        { "lz4 claims 5 records, holds 3", ErrorCode.InvalidRecord, BatchInvalidReason.RecordCountMismatch },
+        { "lz4 garbage under a valid crc", ErrorCode.CorruptMessage, BatchInvalidReason.MalformedCompression },
     };
 
     [Theory]
     [MemberData(nameof(BadInputs))]
-    public void Bad_input_is_refused_with_its_error_and_leaves_the_log_unchanged(string damage, ErrorCode expected)
+    public void Bad_input_is_refused_with_its_error_and_leaves_the_log_unchanged(string damage, ErrorCode expected, BatchInvalidReason reason)
     {
         using var h = new LogHarness(LogHarness.Small() with { MaxMessageBytes = 2000 });
         h.Append(4);
@@ -178,10 +182,31 @@ public class AppendAndReadTests
         var result = h.Log.Append(bytes, 0);
 
         Assert.Equal(expected, result.Error);
-        Assert.False(string.IsNullOrWhiteSpace(result.ErrorMessage));
+        Assert.Equal(reason, result.InvalidReason);
+        Assert.EndsWith($"({BatchValidationResult.Named(reason)})", result.ErrorMessage, StringComparison.Ordinal);
         Assert.Equal(4, h.Log.LogEndOffset);
         Assert.Equal(sizeBefore, h.Log.SizeInBytes);
         h.AssertHoldsExactly(0, 4);
+    }
+
+    [Fact]
+    public void Each_kind_of_bad_input_the_issue_names_is_refused_with_its_own_reason()
+    {
+        string[] kinds = ["bad crc", "wrong magic", "negative length", "truncated", "over max.message.bytes", "record count mismatch", "offset delta out of range"];
+        using var h = new LogHarness(LogHarness.Small() with { MaxMessageBytes = 2000 });
+
+        var reasons = kinds.Select(kind => h.Log.Append(Damage(kind), 0).InvalidReason).ToList();
+
+        Assert.DoesNotContain(BatchInvalidReason.None, reasons);
+        Assert.Equal(kinds.Length, reasons.Distinct().Count());
+    }
+
+    [Fact]
+    public void A_successful_append_has_no_invalid_reason()
+    {
+        using var h = new LogHarness();
+
+        Assert.Equal(BatchInvalidReason.None, h.Append(2).InvalidReason);
     }
 
     private static byte[] Damage(string damage)
@@ -193,6 +218,10 @@ public class AppendAndReadTests
             case "bad crc": bytes[^2] ^= 0x40; break;
             case "wrong magic": bytes[RecordBatchLayout.Magic] = 0; break;
             case "negative length": BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(RecordBatchLayout.BatchLength), -1); break;
+
+            // 12 + batchLength overflows int32 for both: the size must not wrap to a negative number.
+            case "length int.MaxValue": BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(RecordBatchLayout.BatchLength), int.MaxValue); break;
+            case "length int.MaxValue-11": BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(RecordBatchLayout.BatchLength), int.MaxValue - 11); break;
             case "truncated": return bytes[..^5];
             case "over max.message.bytes": return TestBatches.Create(40, valueSize: 100);
             case "record count mismatch":
@@ -205,6 +234,17 @@ public class AppendAndReadTests
                 Recrc();
                 break;
             case "empty": return [];
+            case "lz4 claims 5 records, holds 3":
+                bytes = TestBatches.Create(3, compression: CompressionType.Lz4);
+                BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(RecordBatchLayout.RecordsCount), 5);
+                BinaryPrimitives.WriteInt32BigEndian(bytes.AsSpan(RecordBatchLayout.LastOffsetDelta), 4);
+                Recrc();
+                break;
+            case "lz4 garbage under a valid crc":
+                bytes = TestBatches.Create(3, compression: CompressionType.Lz4);
+                new Random(3).NextBytes(bytes.AsSpan(RecordBatchLayout.HeaderSize + 7)); // past the frame header
+                Recrc();
+                break;
         }
 
         return bytes;

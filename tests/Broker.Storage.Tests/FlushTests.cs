@@ -45,4 +45,43 @@ public class FlushTests
         h.Log.Flush();
         Assert.Equal(5, h.Log.RecoveryPoint);
     }
+
+    [Fact]
+    public void A_truncation_during_a_flush_never_leaves_the_recovery_point_above_the_log_end()
+    {
+        using var h = new LogHarness();
+        h.Append(5);
+        h.Append(5);
+        h.Log.FlushSynced = () =>
+        {
+            h.Log.FlushSynced = null;
+            h.Log.TruncateTo(5);
+        };
+
+        h.Log.Flush();
+
+        Assert.Equal(5, h.Log.LogEndOffset);
+        Assert.True(h.Log.RecoveryPoint <= h.Log.LogEndOffset, $"recovery point {h.Log.RecoveryPoint} is above the log end {h.Log.LogEndOffset}");
+    }
+
+    [Fact]
+    public void Offsets_appended_again_after_a_truncation_during_a_flush_are_not_counted_as_flushed()
+    {
+        using var h = new LogHarness();
+        h.Append(4);
+        h.Append(6);
+        h.Log.FlushSynced = () =>
+        {
+            h.Log.FlushSynced = null;
+            h.Log.TruncateTo(4);
+            h.Append(10); // offsets 4..13: written after the fsyncs, so not durable yet
+        };
+
+        h.Log.Flush();
+
+        Assert.Equal(14, h.Log.LogEndOffset);
+        Assert.True(h.Log.RecoveryPoint <= 4, $"recovery point {h.Log.RecoveryPoint} covers offsets appended after the fsync");
+        h.Log.Flush();
+        Assert.Equal(14, h.Log.RecoveryPoint);
+    }
 }

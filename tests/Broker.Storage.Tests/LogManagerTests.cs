@@ -2,6 +2,7 @@ using LogBroker.Protocol;
 using LogBroker.Storage.Checkpoints;
 using LogBroker.Storage.Config;
 using LogBroker.Testing;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Xunit;
 
@@ -124,5 +125,72 @@ public class LogManagerTests
         Assert.True(deleted >= 3);
         var starts = OffsetCheckpointFile.Read(dir.Combine(LogManager.LogStartOffsetCheckpointFileName));
         Assert.All(Enumerable.Range(0, 3), p => Assert.True(starts[new TopicPartition("metrics", p)] > 0));
+    }
+
+    [Fact]
+    public async Task Flush_passes_put_each_partition_in_a_logging_scope_built_once()
+    {
+        using var dir = new TempDirectory("manager");
+        var scopes = new ScopeRecordingLoggerFactory();
+        await using var manager = LogManager.Open(new LogManagerOptions { DataDirectory = dir.Path, DefaultConfig = LogHarness.Small() }, _ => null, scopes, new ManualTimeProvider());
+        Fill(manager, partitions: 2, batches: 1);
+
+        manager.FlushDueLogs();
+        manager.FlushDueLogs();
+
+        var states = scopes.States.ToArray();
+        Assert.Equal(4, states.Length);
+        var first = states.Where(s => s.ToString() == "Topic:orders Partition:1").ToArray();
+        Assert.Equal(2, first.Length);
+        Assert.Same(first[0], first[1]);
+        var entries = Assert.IsAssignableFrom<IReadOnlyList<KeyValuePair<string, object>>>(first[0]);
+        Assert.Equal([KeyValuePair.Create("Topic", (object)"orders"), KeyValuePair.Create("Partition", (object)1)], entries);
+    }
+
+    [Fact]
+    public async Task A_flush_pass_with_nothing_due_allocates_nothing_per_partition()
+    {
+        using var dir = new TempDirectory("manager");
+        await using var manager = Open(dir, new ManualTimeProvider());
+        Fill(manager, partitions: 50, batches: 1);
+        manager.FlushDueLogs();
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 20; i++)
+        {
+            manager.FlushDueLogs();
+        }
+
+        var perPass = (GC.GetAllocatedBytesForCurrentThread() - before) / 20;
+        Assert.True(perPass < 50 * 8, $"a pass over 50 partitions allocated {perPass} bytes");
+    }
+
+    /// <summary>Loggers that keep the state of every scope begun on them, and log nothing.</summary>
+    private sealed class ScopeRecordingLoggerFactory : ILoggerFactory, ILogger
+    {
+        public System.Collections.Concurrent.ConcurrentQueue<object> States { get; } = new();
+
+        public ILogger CreateLogger(string categoryName) => this;
+
+        public void AddProvider(ILoggerProvider provider)
+        {
+        }
+
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull
+        {
+            States.Enqueue(state);
+            return null;
+        }
+
+        public bool IsEnabled(LogLevel logLevel) => false;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+        {
+        }
+
+        public void Dispose()
+        {
+        }
     }
 }

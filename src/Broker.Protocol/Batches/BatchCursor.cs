@@ -21,8 +21,8 @@ public struct BatchCursor(ReadOnlyMemory<byte> batches)
             return false;
         }
 
-        batch = _remaining[..size];
-        _remaining = _remaining[size..];
+        batch = _remaining[..(int)size];
+        _remaining = _remaining[(int)size..];
         return true;
     }
 
@@ -33,7 +33,7 @@ public struct BatchCursor(ReadOnlyMemory<byte> batches)
         while (RecordBatch.TryReadFraming(batches, out _, out var size) && size >= RecordBatchLayout.HeaderSize && size <= batches.Length)
         {
             records += new RecordBatch(batches).RecordsCount;
-            batches = batches[size..];
+            batches = batches[(int)size..];
         }
 
         return records;
@@ -46,7 +46,7 @@ public struct BatchCursor(ReadOnlyMemory<byte> batches)
         while (RecordBatch.TryReadFraming(batches, out _, out var size) && size >= RecordBatchLayout.HeaderSize && size <= batches.Length)
         {
             next = new RecordBatch(batches).NextOffset;
-            batches = batches[size..];
+            batches = batches[(int)size..];
         }
 
         return next;

@@ -15,5 +15,7 @@ public enum BatchInvalidReason
     OffsetDeltaOutOfRange,
     MalformedRecord,
     UnsupportedCompression,
+    MalformedCompression,
+    DecompressedTooLarge,
     ControlBatchFromClient,
 }

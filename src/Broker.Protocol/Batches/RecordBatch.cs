@@ -31,8 +31,13 @@ public readonly ref struct RecordBatch
 
     public int BatchLength => BinaryPrimitives.ReadInt32BigEndian(_bytes[RecordBatchLayout.BatchLength..]);
 
-    /// <summary>Whole batch size on disk and on the wire.</summary>
-    public int SizeInBytes => RecordBatchLayout.LogOverhead + BatchLength;
+    /// <summary>
+    /// Whole batch size on disk and on the wire. Summed as a long: a batchLength near
+    /// <see cref="int.MaxValue"/> must not wrap to a negative size; such a length (possible only in
+    /// a batch that was never validated) throws <see cref="OverflowException"/> rather than
+    /// yielding a size that passes range checks.
+    /// </summary>
+    public int SizeInBytes => checked((int)(RecordBatchLayout.LogOverhead + (long)BatchLength));
 
     public int PartitionLeaderEpoch => BinaryPrimitives.ReadInt32BigEndian(_bytes[RecordBatchLayout.PartitionLeaderEpoch..]);
 
@@ -102,8 +107,12 @@ public readonly ref struct RecordBatch
     private long LogAppendTimeOrNone =>
         Attributes.TimestampType == TimestampType.LogAppendTime ? MaxTimestamp : RecordBatchLayout.NoTimestamp;
 
-    /// <summary>Reads just the fields needed to walk a log: size and last offset, from a header prefix.</summary>
-    public static bool TryReadFraming(ReadOnlySpan<byte> bytes, out long baseOffset, out int sizeInBytes)
+    /// <summary>
+    /// Reads just the fields needed to walk a log, base offset and whole size, from a header prefix.
+    /// The size is a long because it is 12 plus an untrusted int32; it may be negative or larger
+    /// than the bytes present, which the caller checks.
+    /// </summary>
+    public static bool TryReadFraming(ReadOnlySpan<byte> bytes, out long baseOffset, out long sizeInBytes)
     {
         if (bytes.Length < RecordBatchLayout.LogOverhead)
         {
@@ -113,7 +122,7 @@ public readonly ref struct RecordBatch
         }
 
         baseOffset = BinaryPrimitives.ReadInt64BigEndian(bytes);
-        sizeInBytes = RecordBatchLayout.LogOverhead + BinaryPrimitives.ReadInt32BigEndian(bytes[RecordBatchLayout.BatchLength..]);
+        sizeInBytes = RecordBatchLayout.LogOverhead + (long)BinaryPrimitives.ReadInt32BigEndian(bytes[RecordBatchLayout.BatchLength..]);
         return true;
     }
 }

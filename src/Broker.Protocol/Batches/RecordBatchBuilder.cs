@@ -129,8 +129,13 @@ public sealed class RecordBatchBuilder : IDisposable
     /// </summary>
     public ReadOnlyMemory<byte> Build() => Build(BatchProducerFields.None);
 
-    /// <inheritdoc cref="Build()"/>
-    public ReadOnlyMemory<byte> Build(in BatchProducerFields producer, long baseOffset = 0, int partitionLeaderEpoch = RecordBatchLayout.NoPartitionLeaderEpoch, TimestampType timestampType = TimestampType.CreateTime)
+    /// <summary>
+    /// As <see cref="Build()"/>, with the header fields a producer or the broker chooses: producer id,
+    /// epoch, base sequence and the transactional bit (<paramref name="producer"/>), the timestamp type,
+    /// and the control bit, which only the broker sets (transaction markers; producers' control batches
+    /// are refused).
+    /// </summary>
+    public ReadOnlyMemory<byte> Build(in BatchProducerFields producer, long baseOffset = 0, int partitionLeaderEpoch = RecordBatchLayout.NoPartitionLeaderEpoch, TimestampType timestampType = TimestampType.CreateTime, bool isControl = false)
     {
         if (_count == 0)
         {
@@ -158,7 +163,7 @@ public sealed class RecordBatchBuilder : IDisposable
         BinaryPrimitives.WriteInt32BigEndian(batch[RecordBatchLayout.BatchLength..], batch.Length - RecordBatchLayout.LogOverhead);
         BinaryPrimitives.WriteInt32BigEndian(batch[RecordBatchLayout.PartitionLeaderEpoch..], partitionLeaderEpoch);
         batch[RecordBatchLayout.Magic] = RecordBatchLayout.CurrentMagic;
-        var attributes = BatchAttributes.Create(Compression, timestampType, fields.IsTransactional);
+        var attributes = BatchAttributes.Create(Compression, timestampType, fields.IsTransactional, isControl);
         BinaryPrimitives.WriteInt16BigEndian(batch[RecordBatchLayout.Attributes..], attributes.Value);
         BinaryPrimitives.WriteInt32BigEndian(batch[RecordBatchLayout.LastOffsetDelta..], _count - 1);
         BinaryPrimitives.WriteInt64BigEndian(batch[RecordBatchLayout.BaseTimestamp..], _baseTimestamp);

@@ -1,17 +1,33 @@
+using LogBroker.Protocol.Buffers;
 using LogBroker.Protocol.Compression;
 using static LogBroker.Protocol.Batches.BatchInvalidReason;
 
 namespace LogBroker.Protocol.Batches;
 
 /// <summary>
-/// Checks batches in place before anything trusts them: framing and lengths, magic, CRC-32C, record
-/// count against lastOffsetDelta, and for uncompressed producer batches every record's structure and
-/// offset delta. Compressed records are not expanded on the produce path (DESIGN: the broker never
-/// decodes records there); their integrity rests on the CRC and the header checks. Allocates only to
-/// format the message of a failure.
+/// Checks batches before anything trusts them: framing and lengths, magic, CRC-32C, record count
+/// against lastOffsetDelta, and for producer batches every record's structure and offset delta.
+/// Uncompressed records are walked in place. Compressed ones are expanded into a per-thread pooled
+/// buffer and walked there, as Kafka's LogValidator does: a CRC only proves the producer sent what
+/// it meant to, so a batch claiming 5 records while holding 3, or a section that does not decompress,
+/// would otherwise be stored and handed to every consumer. The records are still written as received.
+/// Allocates only to format the message of a failure.
 /// </summary>
 public static class RecordBatchValidator
 {
+    /// <summary>
+    /// How far a compressed records section may expand, as a multiple of max.message.bytes: the
+    /// bound on what validating one batch holds in memory. Producers cap their batches by size
+    /// before compressing, so only a decompression bomb comes near it.
+    /// </summary>
+    public const int MaxExpansionRatio = 64;
+
+    /// <summary>Scratch kept by a thread between validations; one that grew past this goes back to the pool.</summary>
+    private const int RetainedScratchBytes = 1 << 20;
+
+    [ThreadStatic]
+    private static PooledBufferWriter? t_scratch;
+
     /// <summary>Validates the batch that starts at the first byte of <paramref name="batch"/>.</summary>
     /// <param name="batch">Bytes starting at the batch's first byte; may run past its end.</param>
     /// <param name="maxBatchBytes">The topic's max.message.bytes.</param>
@@ -77,7 +93,7 @@ public static class RecordBatchValidator
 
         return compression == CompressionType.None
             ? ValidateRecords(view.RecordsSection, count)
-            : BatchValidationResult.Valid;
+            : ValidateCompressedRecords(view.RecordsSection, compression, count, maxBatchBytes);
     }
 
     /// <summary>
@@ -135,19 +151,49 @@ public static class RecordBatchValidator
             return Fail(Truncated, $"batchLength says {size} bytes but only {batch.Length} are present");
         }
 
-        if ((long)size > maxBatchBytes)
+        if (size > maxBatchBytes)
         {
             return Fail(TooLarge, $"batch is {size} bytes; max.message.bytes is {maxBatchBytes}");
         }
 
-        sizeInBytes = size;
+        sizeInBytes = (int)size; // at most batch.Length
         return BatchValidationResult.Valid;
+    }
+
+    private static BatchValidationResult ValidateCompressedRecords(ReadOnlySpan<byte> section, CompressionType compression, int count, int maxBatchBytes)
+    {
+        var limit = (int)Math.Min((long)maxBatchBytes * MaxExpansionRatio, Array.MaxLength);
+        var scratch = t_scratch ??= new PooledBufferWriter(64 * 1024);
+        try
+        {
+            scratch.Clear();
+            var status = CompressionCodecs.Get(compression).TryDecompress(section, scratch, limit, out var problem);
+            return status switch
+            {
+                DecompressStatus.Ok => ValidateRecords(scratch.WrittenSpan, count),
+                DecompressStatus.TooLarge => Fail(DecompressedTooLarge, $"the {compression} records section expands past {limit} bytes ({MaxExpansionRatio} x max.message.bytes)"),
+                _ => Fail(MalformedCompression, $"the {compression} records section does not decompress: {problem}"),
+            };
+        }
+        finally
+        {
+            if (scratch.Capacity > RetainedScratchBytes)
+            {
+                t_scratch = null;
+                scratch.Dispose();
+            }
+        }
     }
 
     private static BatchValidationResult ValidateRecords(ReadOnlySpan<byte> records, int count)
     {
         for (var i = 0; i < count; i++)
         {
+            if (records.IsEmpty)
+            {
+                return Fail(RecordCountMismatch, $"batch claims {count} records but holds {i}");
+            }
+
             var status = RecordReader.TryRead(records, out var record, out var consumed);
             if (status != RecordReadStatus.Ok)
             {

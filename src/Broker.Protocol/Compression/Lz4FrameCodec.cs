@@ -1,6 +1,7 @@
 using System.Buffers;
 using K4os.Compression.LZ4;
 using K4os.Compression.LZ4.Streams;
+using LogBroker.Protocol.Buffers;
 
 namespace LogBroker.Protocol.Compression;
 
@@ -39,4 +40,7 @@ public sealed class Lz4FrameCodec : ICompressionCodec
             throw new InvalidDataException($"LZ4 frame is malformed: {e.Message}", e);
         }
     }
+
+    public DecompressStatus TryDecompress(ReadOnlySpan<byte> source, PooledBufferWriter destination, int maxBytes, out string? problem) =>
+        Lz4FrameDecoder.TryDecode(source, destination, maxBytes, out problem);
 }

@@ -1,9 +1,12 @@
 using System.Text;
+using LogBroker.Storage.Durability;
+
 namespace LogBroker.Storage.Checkpoints;
 
 /// <summary>
 /// Replaces a small file so that a crash leaves either the old contents or the new, never a mix:
-/// write a temporary file, fsync it, then rename it over the target (rename is atomic on POSIX).
+/// write a temporary file, fsync it, then rename it over the target (rename is atomic on POSIX),
+/// then fsync the directory so that the rename itself survives a power failure.
 /// </summary>
 public static class AtomicFile
 {
@@ -17,6 +20,7 @@ public static class AtomicFile
         }
 
         File.Move(temp, path, overwrite: true);
+        DirectoryFsync.Flush(Path.GetDirectoryName(Path.GetFullPath(path))!);
     }
 
     public static void WriteText(string path, string contents) => Write(path, Encoding.UTF8.GetBytes(contents));

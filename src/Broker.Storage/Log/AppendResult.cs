@@ -1,10 +1,13 @@
+using LogBroker.Protocol.Batches;
 using LogBroker.Protocol.Errors;
 
 namespace LogBroker.Storage.Log;
 
 /// <summary>
 /// The outcome of an append: the offsets given to the records, or why nothing was appended. An
-/// error is an expected outcome (bad input), not an exception; the log is unchanged by it.
+/// error is an expected outcome (bad input), not an exception; the log is unchanged by it. When the
+/// batches themselves were refused, <see cref="InvalidReason"/> says exactly why (bad CRC, negative
+/// length and truncation all travel as CORRUPT_MESSAGE, for instance).
 /// </summary>
 public readonly record struct AppendResult(
     ErrorCode Error,
@@ -17,6 +20,12 @@ public readonly record struct AppendResult(
 {
     public bool Succeeded => Error == ErrorCode.None;
 
+    /// <summary>Why validation refused the batches; <see cref="BatchInvalidReason.None"/> for success and for other errors.</summary>
+    public BatchInvalidReason InvalidReason { get; init; }
+
     public static AppendResult Failed(ErrorCode error, string message, long logStartOffset) =>
         new(error, message, -1, -1, -1, logStartOffset, 0);
+
+    public static AppendResult Failed(in BatchValidationResult verdict, long logStartOffset) =>
+        Failed(verdict.ErrorCode, verdict.Message!, logStartOffset) with { InvalidReason = verdict.Reason };
 }

@@ -8,7 +8,8 @@ namespace LogBroker.Storage.Log;
 /// Opens a partition directory's segments at start-up. After a clean stop each segment is opened from
 /// its indexes without a scan. After an unclean stop every segment that may hold offsets past the
 /// recovery point is scanned batch by batch (framing, magic, CRC, growing offsets), its indexes are
-/// rebuilt, and the log is cut at the first damaged batch: later segments are deleted, since a log
+/// rebuilt, and the log is cut at the first damaged batch, or where a segment followed by another
+/// stops short of it (see <see cref="Segment.Recover"/>): later segments are deleted, since a log
 /// has no holes. Leftovers of interrupted deletions are removed, and a cleaner swap a stop interrupted
 /// is finished or undone (<see cref="SegmentSwap"/>) before any segment is opened.
 /// </summary>
@@ -62,7 +63,7 @@ internal static class LogLoader
                 }
 
                 var before = segment.Size;
-                var result = segment.Recover(epochs);
+                var result = segment.Recover(epochs, isLast ? -1 : baseOffsets[i + 1]);
                 recovered = true;
                 if (!result.StoppedAtDamage)
                 {

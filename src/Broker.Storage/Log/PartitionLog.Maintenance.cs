@@ -49,6 +49,7 @@ public sealed partial class PartitionLog
                 }
 
                 removed.AddRange(segments.AsSpan(keep + 1));
+                Volatile.Write(ref _truncations, _truncations + 1);
                 logEnd = target.TruncateTo(offset);
                 Volatile.Write(ref _segments, [.. segments.AsSpan(0, keep), target]);
                 Volatile.Write(ref _logEndOffset, logEnd);
@@ -59,9 +60,15 @@ public sealed partial class PartitionLog
                 Volatile.Write(ref _highWatermark, logEnd);
             }
 
-            if (RecoveryPoint > logEnd)
+            if (FlushedOffset > logEnd)
             {
                 Volatile.Write(ref _recoveryPoint, logEnd);
+            }
+
+            // Every offset from the floor on is gone, and with it every batch found corrupt.
+            if (Volatile.Read(ref _corruptionFloor) >= logEnd)
+            {
+                Volatile.Write(ref _corruptionFloor, NoCorruption);
             }
         }
 
@@ -197,13 +204,23 @@ public sealed partial class PartitionLog
         return true;
     }
 
-    /// <summary>fsync of every segment with unflushed data, then the recovery point moves to what was flushed.</summary>
+    /// <summary>
+    /// fsync of every segment with unflushed data, then the recovery point moves to what was flushed.
+    /// <para>
+    /// The log end is read before the fsyncs and the recovery point written after them, so a truncation in
+    /// between (and appends after it, not yet fsynced, under offsets that were) would otherwise leave the
+    /// recovery point above the log end or over unflushed data. The new point is therefore published
+    /// under the write lock, which every truncation holds, capped at the current log end, and not at all
+    /// when a truncation happened since the log end was read: the next flush covers it.
+    /// </para>
+    /// </summary>
     public void Flush()
     {
         lock (_flushLock)
         {
+            var truncations = Volatile.Read(ref _truncations);
             var logEnd = LogEndOffset;
-            var recoveryPoint = RecoveryPoint;
+            var recoveryPoint = FlushedOffset;
             foreach (var segment in Volatile.Read(ref _segments))
             {
                 if (segment.NextOffset <= recoveryPoint && !segment.IsActive)
@@ -224,9 +241,14 @@ public sealed partial class PartitionLog
                 }
             }
 
-            if (logEnd > recoveryPoint)
+            FlushSynced?.Invoke();
+            lock (_writeLock)
             {
-                Volatile.Write(ref _recoveryPoint, logEnd);
+                var flushed = Math.Min(logEnd, _logEndOffset);
+                if (_truncations == truncations && flushed > _recoveryPoint)
+                {
+                    Volatile.Write(ref _recoveryPoint, flushed);
+                }
             }
 
             Volatile.Write(ref _lastFlushMs, _time.GetUtcNow().ToUnixTimeMilliseconds());
@@ -256,7 +278,7 @@ public sealed partial class PartitionLog
     public bool FlushIfDue()
     {
         var flushMs = Config.FlushMs;
-        if (flushMs == long.MaxValue || LogEndOffset == RecoveryPoint)
+        if (flushMs == long.MaxValue || LogEndOffset == FlushedOffset)
         {
             return false;
         }
@@ -285,11 +307,13 @@ public sealed partial class PartitionLog
         }
 
         removed.RemoveAll(segment => segment.BaseOffset == offset);
+        Volatile.Write(ref _truncations, _truncations + 1);
         var fresh = Segment.CreateNew(Directory, offset, Config, _time.GetUtcNow().ToUnixTimeMilliseconds());
         Volatile.Write(ref _logStartOffset, offset);
         Volatile.Write(ref _logEndOffset, offset);
         Volatile.Write(ref _highWatermark, offset);
         Volatile.Write(ref _recoveryPoint, offset);
+        Volatile.Write(ref _corruptionFloor, NoCorruption);
         Volatile.Write(ref _segments, [fresh]);
     }
 }

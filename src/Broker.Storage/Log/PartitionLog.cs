@@ -1,10 +1,10 @@
 using System.Buffers.Binary;
 using LogBroker.Protocol;
 using LogBroker.Protocol.Batches;
-using LogBroker.Protocol.Buffers;
 using LogBroker.Protocol.Wire;
 using LogBroker.Protocol.Errors;
 using LogBroker.Storage.Config;
+using LogBroker.Storage.Durability;
 using LogBroker.Storage.Segments;
 using Microsoft.Extensions.Logging;
 
@@ -15,7 +15,7 @@ namespace LogBroker.Storage.Log;
 /// <para>
 /// Offsets: <see cref="LogStartOffset"/> (first offset kept), <see cref="LogEndOffset"/> (next offset to
 /// assign), <see cref="HighWatermark"/> (set by the caller; reads never pass it) and
-/// <see cref="RecoveryPoint"/> (everything below it is fsynced).
+/// <see cref="RecoveryPoint"/> (everything below it is fsynced and needs no scan at the next start).
 /// </para>
 /// <para>
 /// Threading: appends, rolls, truncation, retention and the cleaner's segment swaps are serialised by one write
@@ -27,6 +27,7 @@ namespace LogBroker.Storage.Log;
 /// </summary>
 public sealed partial class PartitionLog : IDisposable
 {
+    private const long NoCorruption = long.MaxValue;
     private readonly Lock _writeLock = new();
     private readonly Lock _flushLock = new();
     private readonly ILogger _logger;
@@ -38,6 +39,8 @@ public sealed partial class PartitionLog : IDisposable
     private long _logEndOffset;
     private long _highWatermark;
     private long _recoveryPoint;
+    private long _corruptionFloor = NoCorruption;
+    private long _truncations;
     private long _lastFlushMs;
     private bool _closed;
 
@@ -72,7 +75,16 @@ public sealed partial class PartitionLog : IDisposable
 
     public long HighWatermark => Volatile.Read(ref _highWatermark);
 
-    public long RecoveryPoint => Volatile.Read(ref _recoveryPoint);
+    /// <summary>
+    /// Offsets below this are fsynced and known good, so the next start after an unclean stop need not
+    /// scan them: what was flushed, capped by the base of the first segment a read found corrupt.
+    /// This is what the log manager checkpoints; flushing never lifts it past that cap, so the next
+    /// start scans and cuts the damaged segment even though its bytes were fsynced long ago.
+    /// </summary>
+    public long RecoveryPoint => Math.Min(FlushedOffset, Volatile.Read(ref _corruptionFloor));
+
+    /// <summary>Offsets below this were fsynced: what decides whether a flush is due.</summary>
+    internal long FlushedOffset => Volatile.Read(ref _recoveryPoint);
 
     /// <summary>True when opening this log needed a recovery scan.</summary>
     public bool WasRecovered { get; }
@@ -86,6 +98,9 @@ public sealed partial class PartitionLog : IDisposable
     /// Set once by the log manager when it opens or creates the log.
     /// </summary>
     internal Action<PartitionLog, long>? TruncationObserver { get; set; }
+
+    /// <summary>Called by <see cref="Flush"/> between its fsyncs and publishing the new recovery point: lets a test truncate exactly there.</summary>
+    internal Action? FlushSynced { get; set; }
 
     /// <summary>The published segment array, oldest first, the active segment last: for the cleaner, which reads it as readers do.</summary>
     internal Segment[] CurrentSegments => Volatile.Read(ref _segments);
@@ -125,7 +140,12 @@ public sealed partial class PartitionLog : IDisposable
     /// <summary>Opens (and if needed recovers) the log in <paramref name="directory"/>, creating it when new.</summary>
     public static PartitionLog Open(string directory, TopicPartition topicPartition, LogConfig config, LogOpenOptions options, ILogger logger, TimeProvider time)
     {
-        System.IO.Directory.CreateDirectory(directory);
+        if (!System.IO.Directory.Exists(directory))
+        {
+            System.IO.Directory.CreateDirectory(directory);
+            DirectoryFsync.Flush(Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory)))!); // the new directory's own name
+        }
+
         var epochs = LeaderEpochCache.Load(directory);
         var loaded = LogLoader.Load(directory, config, options, epochs, logger, time.GetUtcNow().ToUnixTimeMilliseconds());
         var log = new PartitionLog(topicPartition, directory, config, loaded, epochs, options, logger, time);
@@ -158,7 +178,7 @@ public sealed partial class PartitionLog : IDisposable
         var verdict = RecordBatchValidator.ValidateAll(batches.Span, config.MaxMessageBytes, mode, out var batchCount, out var recordCount);
         if (!verdict.IsValid)
         {
-            return AppendResult.Failed(verdict.ErrorCode, verdict.Message!, LogStartOffset);
+            return AppendResult.Failed(verdict, LogStartOffset);
         }
 
         if (batches.Length > config.SegmentBytes)
@@ -206,107 +226,12 @@ public sealed partial class PartitionLog : IDisposable
             _stamper.Clear();
         }
 
-        if (LogEndOffset - RecoveryPoint >= config.FlushMessages)
+        if (LogEndOffset - FlushedOffset >= config.FlushMessages)
         {
             Flush();
         }
 
         return result;
-    }
-
-    /// <summary>
-    /// Reads whole batches from the one holding <paramref name="offset"/> on, up to
-    /// <paramref name="maxBytes"/> (at least one batch, however large) and never past
-    /// <paramref name="maxOffsetExclusive"/> (default: the high watermark). An offset before the log
-    /// start or after the log end is <see cref="ErrorCode.OffsetOutOfRange"/>; at the end it is empty.
-    /// </summary>
-    public LogReadResult Read(long offset, int maxBytes, long? maxOffsetExclusive = null)
-    {
-        while (true)
-        {
-            var segments = Volatile.Read(ref _segments);
-            var logStart = LogStartOffset;
-            var logEnd = LogEndOffset;
-            var highWatermark = HighWatermark;
-            if (offset < logStart || offset > logEnd)
-            {
-                return new LogReadResult(ErrorCode.OffsetOutOfRange, $"offset {offset} is outside [{logStart}, {logEnd}] of {TopicPartition}", default, logStart, logEnd, highWatermark, null);
-            }
-
-            var bound = Math.Min(maxOffsetExclusive ?? highWatermark, logEnd);
-            if (offset >= bound || maxBytes <= 0)
-            {
-                return new LogReadResult(ErrorCode.None, null, default, logStart, logEnd, highWatermark, null);
-            }
-
-            if (segments[0].BaseOffset > offset)
-            {
-                continue; // segments and start offset read across a retention or truncation: read them again
-            }
-
-            var retry = false;
-            for (var i = FloorSegment(segments, offset); i < segments.Length; i++)
-            {
-                var segment = segments[i];
-                if (!segment.TryAcquire())
-                {
-                    retry = true; // removed meanwhile: start over from the new segment list
-                    break;
-                }
-
-                var read = segment.Read(offset, maxBytes, bound);
-                if (read.IsCorrupt)
-                {
-                    segment.Release();
-                    return Corrupt(segment, read.CorruptPosition, logStart, logEnd, highWatermark);
-                }
-
-                if (read.Length > 0)
-                {
-                    return new LogReadResult(ErrorCode.None, null, segment.Memory(read.Position, read.Length), logStart, logEnd, highWatermark, segment);
-                }
-
-                var next = segment.NextOffset;
-                segment.Release();
-                if (next >= bound)
-                {
-                    break;
-                }
-            }
-
-            if (!retry)
-            {
-                return new LogReadResult(ErrorCode.None, null, default, logStart, logEnd, highWatermark, null);
-            }
-        }
-    }
-
-    /// <summary>The first record at or after <paramref name="timestamp"/> below the high watermark, or null if none is.</summary>
-    public TimestampOffset? FindOffsetByTimestamp(long timestamp)
-    {
-        var highWatermark = HighWatermark;
-        using var scratch = new PooledBufferWriter();
-        foreach (var segment in Volatile.Read(ref _segments))
-        {
-            if (segment.LargestTimestamp < timestamp || !segment.TryAcquire())
-            {
-                continue;
-            }
-
-            try
-            {
-                if (segment.FindOffsetByTimestamp(timestamp, scratch) is { } found)
-                {
-                    return found.Offset < highWatermark && found.Offset >= LogStartOffset ? new TimestampOffset(found.Offset, found.Timestamp) : null;
-                }
-            }
-            finally
-            {
-                segment.Release();
-            }
-        }
-
-        return null;
     }
 
     /// <summary>Clean close: flushes, then trims every file to its data once its last reader is done.</summary>
@@ -356,28 +281,6 @@ public sealed partial class PartitionLog : IDisposable
 
         _logger.LogDebug("Rolled {TopicPartition} to a new segment at offset {BaseOffset}", TopicPartition, firstOffset);
         return next;
-    }
-
-    private LogReadResult Corrupt(Segment segment, long position, long logStart, long logEnd, long highWatermark)
-    {
-        HasCorruption = true;
-
-        // Lower the recovery point so the next start scans (and cuts) this segment.
-        var current = RecoveryPoint;
-        while (current > segment.BaseOffset)
-        {
-            var seen = Interlocked.CompareExchange(ref _recoveryPoint, segment.BaseOffset, current);
-            if (seen == current)
-            {
-                break;
-            }
-
-            current = seen;
-        }
-
-        var message = $"{TopicPartition}: the batch at byte {position} of segment {segment.BaseOffset} failed its CRC check and will not be served";
-        _logger.LogError("{Message}", message);
-        return new LogReadResult(ErrorCode.CorruptMessage, message, default, logStart, logEnd, highWatermark, null);
     }
 
     /// <summary>Index of the last segment whose base offset is at most <paramref name="offset"/> (0 when none is).</summary>

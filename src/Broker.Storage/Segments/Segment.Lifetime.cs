@@ -2,6 +2,7 @@ using LogBroker.Protocol.Batches;
 using LogBroker.Protocol.Buffers;
 using LogBroker.Protocol.Wire;
 using LogBroker.Storage.Config;
+using LogBroker.Storage.Durability;
 using LogBroker.Storage.Log;
 using LogBroker.Storage.Mapping;
 using Microsoft.Win32.SafeHandles;
@@ -62,8 +63,9 @@ public sealed partial class Segment
     /// final names). The indexes go first and the log last, so the log's name is the commit point of
     /// each step of the cleaner's swap: a <c>.log.swap</c> on disk means every index already left
     /// <c>.cleaned</c>, and an index still named <c>.swap</c> beside a final <c>.log</c> cannot happen
-    /// (see <see cref="SegmentSwap"/> for what start-up does with each state). Caller: the cleaner,
-    /// before the segment is in a log, or the log under its write lock.
+    /// (see <see cref="SegmentSwap"/> for what start-up does with each state). The directory is
+    /// fsynced after the step, so a power failure cannot undo it once the next step has begun.
+    /// Caller: the cleaner, before the segment is in a log, or the log under its write lock.
     /// </summary>
     internal void ChangeFileSuffix(string suffix)
     {
@@ -73,6 +75,7 @@ public sealed partial class Segment
         File.Move(_logPath, logPath, overwrite: true);
         _logPath = logPath;
         _suffix = suffix;
+        DirectoryFsync.Flush(Directory);
     }
 
     /// <summary>

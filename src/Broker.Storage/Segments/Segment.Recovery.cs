@@ -14,9 +14,18 @@ public sealed partial class Segment
     /// <summary>
     /// Rebuilds the indexes by scanning every batch from the start, checking framing, magic, CRC and
     /// that offsets only grow, and cuts the log at the first batch that fails. Only at open, before the
-    /// segment is shared. Epochs found in batch headers are recorded in <paramref name="epochs"/>.
+    /// segment is shared. Epochs found in batch headers are recorded in <paramref name="epochs"/>. The
+    /// scan reads the file with <c>pread</c> rather than through the map (see <see cref="SequentialFileReader"/>).
+    /// <para>
+    /// Where the batches stop cleanly depends on the segment's place. The last segment is pre-allocated,
+    /// so zeros after its data are its end. A segment followed by another must hold every batch up to
+    /// where that one starts (<paramref name="nextSegmentBaseOffset"/>): zeros are its end only if they
+    /// run to the end of the file and the batches before them reach the next segment's base offset
+    /// (an untrimmed tail left by a stop during a roll, or the zeroed range of a truncation). Any other
+    /// stop means data went missing, and keeping the later segments would leave a hole in the offsets.
+    /// </para>
     /// </summary>
-    internal SegmentRecovery Recover(LeaderEpochCache? epochs)
+    internal SegmentRecovery Recover(LeaderEpochCache? epochs, long nextSegmentBaseOffset = -1)
     {
         _offsetIndex.Reset();
         _timeIndex.Reset();
@@ -28,15 +37,19 @@ public sealed partial class Segment
         long batches = 0;
         var expected = BaseOffset;
         string? damage = null;
+        using var file = new SequentialFileReader(_log, mapped);
         while (position < mapped)
         {
-            if (!TryReadHeader(position, mapped, out var header, expected))
+            var prefix = file.Read(position, RecordBatchLayout.HeaderSize);
+            if (!BatchHeader.TryRead(prefix, mapped - position, expected, out var header))
             {
-                damage = IsZeroed(position, mapped) ? null : $"unreadable batch header at position {position}";
+                damage = nextSegmentBaseOffset < 0
+                    ? (IsZeroed(prefix) ? null : $"unreadable batch header at position {position}")
+                    : EarlyStopInSealedSegment(file, position, mapped, expected, nextSegmentBaseOffset);
                 break;
             }
 
-            var bytes = _logMap.Read(position, header.SizeInBytes);
+            var bytes = file.Read(position, header.SizeInBytes);
             var verdict = RecordBatchValidator.Validate(bytes, int.MaxValue, BatchValidationMode.Stored, out _);
             if (!verdict.IsValid)
             {
@@ -158,9 +171,22 @@ public sealed partial class Segment
         }
     }
 
-    private bool IsZeroed(long position, long limit)
+    private static bool IsZeroed(ReadOnlySpan<byte> prefix) =>
+        !prefix[..Math.Min(RecordBatchLayout.LogOverhead, prefix.Length)].ContainsAnyExcept((byte)0);
+
+    /// <summary>Why batches that stop at <paramref name="position"/> of a segment followed by another are damage, or null when that is its clean end.</summary>
+    private static string? EarlyStopInSealedSegment(SequentialFileReader file, long position, long limit, long nextOffset, long nextSegmentBaseOffset)
     {
-        var probe = _logMap.Read(position, (int)Math.Min(RecordBatchLayout.LogOverhead, limit - position));
-        return !probe.ContainsAnyExcept((byte)0);
+        for (var zeros = position; zeros < limit; zeros += 1 << 20)
+        {
+            if (file.Read(zeros, (int)Math.Min(1 << 20, limit - zeros)).ContainsAnyExcept((byte)0))
+            {
+                return $"unreadable batch header at position {position} of {limit}, with data after it";
+            }
+        }
+
+        return nextOffset == nextSegmentBaseOffset
+            ? null
+            : $"batches stop at position {position} of {limit} (offset {nextOffset}) but the next segment starts at offset {nextSegmentBaseOffset}";
     }
 }

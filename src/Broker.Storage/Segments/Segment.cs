@@ -1,7 +1,7 @@
 using LogBroker.Protocol.Batches;
-using LogBroker.Protocol.Buffers;
 using LogBroker.Protocol.Wire;
 using LogBroker.Storage.Config;
+using LogBroker.Storage.Durability;
 using LogBroker.Storage.Log;
 using LogBroker.Storage.Mapping;
 using Microsoft.Win32.SafeHandles;
@@ -143,7 +143,9 @@ public sealed partial class Segment
     /// <summary>
     /// A new, empty, writable segment whose files carry <paramref name="suffix"/> after their extension:
     /// none for the log's active segment, <see cref="SegmentFiles.CleanedSuffix"/> for one the cleaner
-    /// fills and seals before swapping it in. Files left over under the same names are replaced.
+    /// fills and seals before swapping it in. Files left over under the same names are replaced. The
+    /// directory is fsynced before the segment is returned, so once data appended to it is flushed,
+    /// a power failure cannot lose the files' names.
     /// </summary>
     internal static Segment CreateNew(string directory, long baseOffset, LogConfig config, long nowMs, string suffix = "")
     {
@@ -152,7 +154,18 @@ public sealed partial class Segment
             File.Delete(SegmentFiles.PathOf(directory, baseOffset, extension) + suffix);
         }
 
-        return new Segment(directory, baseOffset, config, active: true, writableIndexes: true, createNew: true, inheritedExtent: 0, suffix) { CreatedMs = nowMs };
+        var segment = new Segment(directory, baseOffset, config, active: true, writableIndexes: true, createNew: true, inheritedExtent: 0, suffix) { CreatedMs = nowMs };
+        try
+        {
+            DirectoryFsync.Flush(directory);
+        }
+        catch
+        {
+            segment.MarkDeleted();
+            throw;
+        }
+
+        return segment;
     }
 
     /// <summary>
@@ -182,9 +195,6 @@ public sealed partial class Segment
             : nowMs - CreatedMs > segmentMs;
     }
 
-    /// <summary>Memory over the log map; the caller holds a reference (see <see cref="TryAcquire"/>) while using it.</summary>
-    internal ReadOnlyMemory<byte> Memory(long position, int length) => _logMap.Memory(position, length);
-
     /// <summary>
     /// Writes batches whose headers the log already stamped, as one gather write, then publishes them
     /// to readers and indexes them. Caller: the log's writer, after checking <see cref="Capacity"/>.
@@ -212,98 +222,6 @@ public sealed partial class Segment
             IndexBatch(batch.BaseOffset, batch.MaxTimestamp, batch.SizeInBytes, position);
             position += batch.SizeInBytes;
         }
-    }
-
-    /// <summary>
-    /// Finds whole batches holding offsets from <paramref name="offset"/> on: the batch containing it,
-    /// then following batches while they fit in <paramref name="maxBytes"/> (the first always counts)
-    /// and end below <paramref name="maxOffsetExclusive"/>. Batches not yet CRC-checked are checked
-    /// before they are returned.
-    /// </summary>
-    internal SegmentRead Read(long offset, int maxBytes, long maxOffsetExclusive)
-    {
-        var (_, indexed) = _offsetIndex.Lookup(offset);
-        var size = Size; // read after the index: see Append
-        long position = indexed;
-        BatchHeader header;
-        while (true)
-        {
-            if (position >= size)
-            {
-                return SegmentRead.Empty;
-            }
-
-            if (!TryReadHeader(position, size, out header))
-            {
-                MarkCorrupt(position);
-                return SegmentRead.Corrupt(position);
-            }
-
-            if (header.LastOffset >= offset)
-            {
-                break;
-            }
-
-            position += header.SizeInBytes;
-        }
-
-        var start = position;
-        while (header.LastOffset < maxOffsetExclusive && (position == start || position + header.SizeInBytes - start <= maxBytes))
-        {
-            position += header.SizeInBytes;
-            if (position >= size || !TryReadHeader(position, size, out header))
-            {
-                break;
-            }
-        }
-
-        if (position == start)
-        {
-            return SegmentRead.Empty;
-        }
-
-        var good = EnsureVerified(position);
-        if (good <= start)
-        {
-            return SegmentRead.Corrupt(good);
-        }
-
-        return new SegmentRead(start, (int)(Math.Min(good, position) - start), -1);
-    }
-
-    /// <summary>The first record at or after <paramref name="timestamp"/> in this segment, if any.</summary>
-    internal (long Offset, long Timestamp)? FindOffsetByTimestamp(long timestamp, PooledBufferWriter scratch)
-    {
-        if (LargestTimestamp < timestamp)
-        {
-            return null;
-        }
-
-        var (_, position) = _offsetIndex.Lookup(_timeIndex.Lookup(timestamp));
-        var size = Size;
-        while (position < size && TryReadHeader(position, size, out var header))
-        {
-            if (header.MaxTimestamp >= timestamp)
-            {
-                if (EnsureVerified(position + header.SizeInBytes) < position + header.SizeInBytes)
-                {
-                    throw new InvalidDataException($"batch at position {position} of segment {_logPath} failed its CRC check");
-                }
-
-                var batch = new RecordBatch(_logMap.Read(position, header.SizeInBytes));
-                foreach (var record in batch.GetRecords(scratch))
-                {
-                    if (record.Timestamp >= timestamp)
-                    {
-                        return (record.Offset, record.Timestamp);
-                    }
-                }
-            }
-
-            position += header.SizeInBytes;
-        }
-
-        return null;
     }
 
     /// <summary>
@@ -398,5 +316,4 @@ public sealed partial class Segment
 
         return BatchHeader.TryRead(_logMap.Read(position, RecordBatchLayout.HeaderSize), available, Math.Max(minBaseOffset, BaseOffset), out header);
     }
-
 }
