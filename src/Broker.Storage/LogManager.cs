@@ -90,6 +90,7 @@ public sealed class LogManager : IAsyncDisposable
                 RecoveryPoint = recoveryPoints.GetValueOrDefault(entry.Partition),
                 LogStartOffset = logStarts.GetValueOrDefault(entry.Partition),
             };
+            using var scope = manager.PartitionScope(entry.Partition); // recovery's warnings name their partition
             var log = PartitionLog.Open(entry.Path, entry.Partition, config, open, loggerFactory.CreateLogger<PartitionLog>(), time);
             log.TruncationObserver = manager._cleaner.OnTruncated;
             manager._logs[entry.Partition] = log;
@@ -285,8 +286,10 @@ public sealed class LogManager : IAsyncDisposable
     }
 
     /// <summary>Puts the partition in the logging scope, so every line logged while working on it carries Topic and Partition.</summary>
-    private IDisposable? PartitionScope(PartitionLog log) =>
-        _logger.BeginScope(_scopes.GetOrAdd(log.TopicPartition, static tp => new PartitionLogScope(tp)));
+    private IDisposable? PartitionScope(PartitionLog log) => PartitionScope(log.TopicPartition);
+
+    private IDisposable? PartitionScope(TopicPartition partition) =>
+        _logger.BeginScope(_scopes.GetOrAdd(partition, static tp => new PartitionLogScope(tp)));
 
     private Task RunLoop(string name, TimeSpan interval, Action work) => Task.Run(async () =>
     {

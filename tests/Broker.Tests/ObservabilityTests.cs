@@ -100,13 +100,49 @@ public class ObservabilityTests
         Assert.Equal(1, scope.GetProperty("Partition").GetInt32());
     }
 
-    private static System.Text.Json.JsonElement RetentionLine(IEnumerable<string> output)
+    [Fact]
+    public async Task Recovery_warnings_carry_the_topic_and_partition_in_scope()
     {
-        foreach (var text in output)
+        await using var broker = await ChildBroker.StartAsync(
+            "--Logging:Console:FormatterName", "json",
+            "--Logging:Console:FormatterOptions:IncludeScopes", "true");
+        await using (var admin = new AdminClient(new AdminClientOptions { BootstrapServers = broker.Address }))
         {
-            if (text.StartsWith('{') && text.Contains("Retention deleted", StringComparison.Ordinal))
+            await admin.CreateTopicAsync("torn", partitions: 3);
+        }
+
+        await using (var producer = new Producer(new ProducerOptions { BootstrapServers = broker.Address }))
+        {
+            await producer.ProduceAsync(new LogBroker.Protocol.TopicPartition("torn", 2), null, "kept"u8.ToArray());
+        }
+
+        broker.Kill();
+        await using (var segment = File.Open(Path.Combine(broker.Data.Path, "torn-2", "00000000000000000000.log"), FileMode.Open, FileAccess.ReadWrite))
+        {
+            var header = new byte[12];
+            segment.ReadExactly(header);
+            segment.Seek(12 + System.Buffers.Binary.BinaryPrimitives.ReadInt32BigEndian(header.AsSpan(8)), SeekOrigin.Begin);
+            segment.Write([0, 0, 0, 0, 0, 0, 0, 9, 0, 0, 1, 0, 1, 2, 3]); // a torn batch right after the kept one
+        }
+
+        await broker.StartAgainAsync();
+
+        System.Text.Json.JsonElement line = default;
+        await Testing.Eventually.True(() => (line = LineContaining(broker.Output, "Recovery of")).ValueKind != System.Text.Json.JsonValueKind.Undefined, "a recovery warning");
+        var scope = line.GetProperty("Scopes").EnumerateArray().Single(s => s.TryGetProperty("Topic", out _));
+        Assert.Equal("torn", scope.GetProperty("Topic").GetString());
+        Assert.Equal(2, scope.GetProperty("Partition").GetInt32());
+    }
+
+    private static System.Text.Json.JsonElement RetentionLine(IEnumerable<string> output) => LineContaining(output, "Retention deleted");
+
+    private static System.Text.Json.JsonElement LineContaining(IEnumerable<string> output, string text)
+    {
+        foreach (var line in output)
+        {
+            if (line.StartsWith('{') && line.Contains(text, StringComparison.Ordinal))
             {
-                using var json = System.Text.Json.JsonDocument.Parse(text);
+                using var json = System.Text.Json.JsonDocument.Parse(line);
                 return json.RootElement.Clone();
             }
         }
