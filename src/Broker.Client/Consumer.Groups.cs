@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using LogBroker.Client.Consuming;
 using LogBroker.Protocol;
 using LogBroker.Protocol.Errors;
@@ -21,7 +22,19 @@ public sealed partial class Consumer
     public void Subscribe(IEnumerable<string> topics) => StartMembership([.. topics], regex: null);
 
     /// <summary>Joins the group subscribed to every topic whose whole name matches <paramref name="topicPattern"/>, including topics created later.</summary>
-    public void Subscribe(string topicPattern) => StartMembership([], topicPattern);
+    public void Subscribe(string topicPattern)
+    {
+        try
+        {
+            _ = new Regex(topicPattern, RegexOptions.CultureInvariant);
+        }
+        catch (ArgumentException e)
+        {
+            throw new ArgumentException($"'{topicPattern}' is not a valid regular expression: {e.Message}", nameof(topicPattern), e);
+        }
+
+        StartMembership([], topicPattern);
+    }
 
     /// <summary>The group member id (null outside a subscription).</summary>
     public string? MemberId => _membership?.IsActive == true ? _membership.Member.MemberId : null;

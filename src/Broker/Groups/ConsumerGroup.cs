@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using LogBroker.Protocol;
 
 namespace LogBroker.Broker.Groups;
@@ -124,10 +123,9 @@ public sealed class ConsumerGroup(string groupId)
     private static HashSet<TopicPartition> Subscribed(GroupMember member, IReadOnlyDictionary<string, int> partitionCounts, Func<string, bool> topicExists)
     {
         var topics = new HashSet<string>(member.Topics.Where(topicExists), StringComparer.Ordinal);
-        if (!string.IsNullOrEmpty(member.TopicRegex))
+        if (member.TopicPattern is { } pattern)
         {
-            var regex = new Regex($"^(?:{member.TopicRegex})$", RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100));
-            topics.UnionWith(partitionCounts.Keys.Where(t => regex.IsMatch(t)));
+            topics.UnionWith(partitionCounts.Keys.Where(pattern.IsMatch));
         }
 
         var result = new HashSet<TopicPartition>();

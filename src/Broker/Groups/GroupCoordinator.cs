@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Google.Protobuf;
 using LogBroker.Broker.Cluster;
 using LogBroker.Broker.Groups.Records;
@@ -62,6 +63,13 @@ public sealed class GroupCoordinator(GroupStore store, TopicController topics, M
             return Fail(request, ErrorCode.InvalidSessionTimeout, $"session timeout must be from {options.MinSessionTimeout.TotalMilliseconds} to {options.MaxSessionTimeout.TotalMilliseconds} ms");
         }
 
+        // A join's subscription is checked before the group exists, so a refused join leaves nothing behind.
+        TopicPattern? joinPattern = null;
+        if (request.MemberEpoch == HeartbeatRequest.JoinEpoch && !TryPattern(request, null, out joinPattern, out var refused))
+        {
+            return refused;
+        }
+
         var group = store.GetOrCreate(request.GroupId);
         var wait = request.MaxWait < options.HeartbeatInterval ? request.MaxWait : options.HeartbeatInterval;
         var deadline = Now + (long)wait.TotalMilliseconds;
@@ -85,7 +93,7 @@ public sealed class GroupCoordinator(GroupStore store, TopicController topics, M
                 if (first)
                 {
                     first = false;
-                    var early = Apply(group, request);
+                    var early = Apply(group, request, joinPattern);
                     if (early is not null)
                     {
                         return early;
@@ -155,7 +163,7 @@ public sealed class GroupCoordinator(GroupStore store, TopicController topics, M
     private long Now => time.GetUtcNow().ToUnixTimeMilliseconds();
 
     /// <summary>Join, leave, temporary leave, epoch check and subscription update; a result ends the call early.</summary>
-    private HeartbeatResult? Apply(ConsumerGroup group, HeartbeatRequest request)
+    private HeartbeatResult? Apply(ConsumerGroup group, HeartbeatRequest request, TopicPattern? joinPattern)
     {
         group.Members.TryGetValue(request.MemberId, out var member);
         switch (request.MemberEpoch)
@@ -178,7 +186,7 @@ public sealed class GroupCoordinator(GroupStore store, TopicController topics, M
                 return new HeartbeatResult(ErrorCode.None, null, request.MemberId, HeartbeatRequest.StaticLeaveEpoch, options.HeartbeatInterval, []);
 
             case HeartbeatRequest.JoinEpoch:
-                return Join(group, request, member);
+                return Join(group, request, member, joinPattern);
 
             default:
                 if (member is null)
@@ -191,12 +199,17 @@ public sealed class GroupCoordinator(GroupStore store, TopicController topics, M
                     return Fail(request, ErrorCode.FencedMemberEpoch, $"member epoch {request.MemberEpoch} is not the current {member.MemberEpoch}; rejoin with epoch 0");
                 }
 
-                UpdateSubscription(group, member, request);
+                if (!TryPattern(request, member.TopicPattern, out var pattern, out var refused))
+                {
+                    return refused;
+                }
+
+                UpdateSubscription(group, member, request, pattern);
                 return null;
         }
     }
 
-    private HeartbeatResult? Join(ConsumerGroup group, HeartbeatRequest request, GroupMember? existing)
+    private HeartbeatResult? Join(ConsumerGroup group, HeartbeatRequest request, GroupMember? existing, TopicPattern? pattern)
     {
         var records = new List<(GroupRecordKey, IMessage?)>();
         var member = existing;
@@ -230,25 +243,52 @@ public sealed class GroupCoordinator(GroupStore store, TopicController topics, M
         member.LastSeenMs = Now;
         group.Members[member.MemberId] = member;
         group.GroupEpoch++;
-        UpdateSubscription(group, member, request, force: true);
+        UpdateSubscription(group, member, request, pattern, force: true);
         records.Add(OffsetsLog.GroupEpoch(group.GroupId, group.GroupEpoch));
         records.Add(OffsetsLog.Member(group.GroupId, member.MemberId, member));
         Persist(group, [.. records]);
         return null;
     }
 
-    private void UpdateSubscription(ConsumerGroup group, GroupMember member, HeartbeatRequest request, bool force = false)
+    /// <summary>
+    /// The request's regex subscription compiled, or the member's current one when it is unchanged (so a
+    /// pattern is compiled once, not per heartbeat); a pattern that does not parse refuses the request.
+    /// </summary>
+    private bool TryPattern(HeartbeatRequest request, TopicPattern? current, out TopicPattern? pattern, [NotNullWhen(false)] out HeartbeatResult? refused)
+    {
+        refused = null;
+        pattern = null;
+        if (string.IsNullOrEmpty(request.TopicRegex))
+        {
+            return true;
+        }
+
+        if (current is not null && current.Pattern == request.TopicRegex)
+        {
+            pattern = current;
+            return true;
+        }
+
+        if (TopicPattern.TryParse(request.TopicRegex, out pattern, out var error))
+        {
+            return true;
+        }
+
+        refused = Fail(request, ErrorCode.InvalidRegularExpression, $"group '{request.GroupId}': {error}");
+        return false;
+    }
+
+    private void UpdateSubscription(ConsumerGroup group, GroupMember member, HeartbeatRequest request, TopicPattern? pattern, bool force = false)
     {
         member.SessionTimeout = request.SessionTimeout;
         member.RebalanceTimeout = request.RebalanceTimeout;
-        var regex = string.IsNullOrEmpty(request.TopicRegex) ? null : request.TopicRegex;
-        if (!force && member.Topics.SequenceEqual(request.Topics) && member.TopicRegex == regex)
+        if (!force && member.Topics.SequenceEqual(request.Topics) && member.TopicPattern == pattern)
         {
             return;
         }
 
         member.Topics = [.. request.Topics];
-        member.TopicRegex = regex;
+        member.TopicPattern = pattern;
         if (!force)
         {
             group.GroupEpoch++;
@@ -293,9 +333,11 @@ public sealed class GroupCoordinator(GroupStore store, TopicController topics, M
                     {
                         Sweep(group, metadataChanged);
                     }
-                    catch (IOException e)
+                    catch (Exception e) when (e is not OperationCanceledException || !_stopping.IsCancellationRequested)
                     {
-                        logger.LogError(e, "Sweeping group {Group} failed", group.GroupId);
+                        // One group's failure must not stop the sweeper: other groups' silent members
+                        // would never be evicted, and their partitions never move.
+                        logger.LogError(e, "Sweeping group {Group} failed; the other groups are swept as usual", group.GroupId);
                     }
                     finally
                     {

@@ -20,7 +20,10 @@ public sealed class GroupMember(string memberId)
 
     public IReadOnlyList<string> Topics { get; set; } = [];
 
-    public string? TopicRegex { get; set; }
+    /// <summary>The subscription by regular expression, compiled when it was set; null when subscribing by list only.</summary>
+    public TopicPattern? TopicPattern { get; set; }
+
+    public string? TopicRegex => TopicPattern?.Pattern;
 
     public TimeSpan SessionTimeout { get; set; } = TimeSpan.FromSeconds(45);
 

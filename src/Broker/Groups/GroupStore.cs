@@ -71,6 +71,26 @@ public sealed class GroupStore(OffsetsLog log, MetadataStore metadata, BrokerIde
     public IReadOnlyDictionary<string, int> PartitionCounts() =>
         metadata.Topics.Values.Where(t => !t.IsInternal).ToDictionary(t => t.Name, t => t.PartitionCount, StringComparer.Ordinal);
 
+    /// <summary>
+    /// A stored subscription regex, compiled; one that does not parse (written before subscriptions were
+    /// checked) is dropped with a warning rather than failing every refresh of its group.
+    /// </summary>
+    private TopicPattern? Pattern(GroupRecordKey key, string regex)
+    {
+        if (string.IsNullOrEmpty(regex))
+        {
+            return null;
+        }
+
+        if (TopicPattern.TryParse(regex, out var pattern, out var error))
+        {
+            return pattern;
+        }
+
+        logger.LogWarning("Member {MemberId} of group {Group} was stored with a subscription that cannot be used ({Error}); it subscribes to nothing by regex until it sends a valid one", key.MemberId, key.Group, error);
+        return null;
+    }
+
     private void Apply(GroupRecordKey key, ReadOnlyMemory<byte>? value, long nowMs)
     {
         var group = GetOrCreate(key.Group);
@@ -102,7 +122,7 @@ public sealed class GroupStore(OffsetsLog log, MetadataStore metadata, BrokerIde
                         MemberEpoch = stored.MemberEpoch,
                         PreviousEpoch = stored.MemberEpoch,
                         Topics = [.. stored.Topics],
-                        TopicRegex = string.IsNullOrEmpty(stored.Regex) ? null : stored.Regex,
+                        TopicPattern = Pattern(key, stored.Regex),
                         SessionTimeout = TimeSpan.FromMilliseconds(stored.SessionTimeoutMs),
                         RebalanceTimeout = TimeSpan.FromMilliseconds(stored.RebalanceTimeoutMs),
                         LastSeenMs = nowMs,
