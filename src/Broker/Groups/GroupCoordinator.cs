@@ -225,7 +225,7 @@ public sealed class GroupCoordinator(GroupStore store, TopicController topics, M
             group.Members.Remove(previous.MemberId);
             records.Add(OffsetsLog.Member(group.GroupId, previous.MemberId, null));
             member = new GroupMember(request.MemberId) { MemberEpoch = previous.MemberEpoch, PreviousEpoch = previous.MemberEpoch };
-            member.Assigned.UnionWith(previous.Assigned);
+            member.TakeOver(previous);
             logger.LogInformation("Static member {InstanceId} of group {Group} is back as {MemberId}", request.InstanceId, group.GroupId, request.MemberId);
         }
         else if (member is null)
@@ -235,7 +235,7 @@ public sealed class GroupCoordinator(GroupStore store, TopicController topics, M
         }
         else
         {
-            member.Assigned.IntersectWith(request.Owned); // a rejoining member gave up what it no longer owns
+            member.ReleaseAllBut(request.Owned); // a rejoining member gave up what it no longer owns
         }
 
         member.InstanceId = request.InstanceId;

@@ -131,7 +131,9 @@ public sealed class GroupStore(OffsetsLog log, MetadataStore metadata, BrokerIde
                     {
                         foreach (var p in assigned.Partitions)
                         {
-                            member.Assigned.Add(new TopicPartition(assigned.Topic, p));
+                            // The epoch each was handed over at is not stored: the member's epoch is a
+                            // safe stand-in (commits from before it are refused and retried).
+                            member.Acquire(new TopicPartition(assigned.Topic, p), stored.MemberEpoch);
                         }
                     }
 

@@ -7,9 +7,11 @@ using LogBroker.Protocol.Errors;
 namespace LogBroker.Broker.Groups;
 
 /// <summary>
-/// Committed offsets: commits from members (checked against their member epoch, so a fenced member
-/// cannot move the group's position) or from tools when the group has no members; fetches; and the
-/// operator's reset, refused while the group has members unless forced.
+/// Committed offsets: commits from members or from tools when the group has no members; fetches; and
+/// the operator's reset, refused while the group has members unless forced. A member commits only the
+/// partitions it holds, at an epoch no older than the one it was handed each of them at, so neither a
+/// fenced member nor a late commit from an earlier ownership (its auto-commit landing after it let the
+/// partition go) can move the position of the partition's next owner.
 /// </summary>
 public sealed class OffsetManager(GroupStore store, ReplicaManager replicas, GroupCoordinatorOptions options, TimeProvider time)
 {
@@ -25,10 +27,10 @@ public sealed class OffsetManager(GroupStore store, ReplicaManager replicas, Gro
         await group.Gate.WaitAsync(cancellationToken);
         try
         {
-            var fence = CheckMember(group, memberId, memberEpoch);
-            if (fence.Error != ErrorCode.None)
+            var (fence, reason, member) = CheckMember(group, memberId, memberEpoch);
+            if (fence != ErrorCode.None)
             {
-                return (fence.Error, fence.Message, []);
+                return (fence, reason, []);
             }
 
             var now = time.GetUtcNow().ToUnixTimeMilliseconds();
@@ -37,7 +39,7 @@ public sealed class OffsetManager(GroupStore store, ReplicaManager replicas, Gro
             var accepted = new List<(TopicPartition, CommittedOffset)>();
             foreach (var entry in offsets)
             {
-                var refusal = Check(entry);
+                var refusal = Check(entry, member, memberEpoch);
                 results.Add(new OffsetCommitOutcome(entry.Partition, refusal.Error, refusal.Message));
                 if (refusal.Error == ErrorCode.None)
                 {
@@ -159,32 +161,46 @@ public sealed class OffsetManager(GroupStore store, ReplicaManager replicas, Gro
         }
     }
 
-    private static (ErrorCode Error, string? Message) CheckMember(ConsumerGroup group, string memberId, int memberEpoch)
+    /// <summary>The committing member (null for a tool's commit to a group without members), or why the whole commit is refused.</summary>
+    private static (ErrorCode Error, string? Message, GroupMember? Member) CheckMember(ConsumerGroup group, string memberId, int memberEpoch)
     {
         if (string.IsNullOrEmpty(memberId))
         {
             return group.Members.Count == 0
-                ? (ErrorCode.None, null)
-                : (ErrorCode.UnknownMemberId, $"group '{group.GroupId}' has members: commits must come from one of them");
+                ? (ErrorCode.None, null, null)
+                : (ErrorCode.UnknownMemberId, $"group '{group.GroupId}' has members: commits must come from one of them", null);
         }
 
         if (!group.Members.TryGetValue(memberId, out var member))
         {
-            return (ErrorCode.UnknownMemberId, $"member {memberId} is not in group '{group.GroupId}' (it was fenced or left)");
+            return (ErrorCode.UnknownMemberId, $"member {memberId} is not in group '{group.GroupId}' (it was fenced or left)", null);
         }
 
         if (memberEpoch > member.MemberEpoch)
         {
-            return (ErrorCode.FencedMemberEpoch, $"member epoch {memberEpoch} is ahead of the coordinator's {member.MemberEpoch}");
+            return (ErrorCode.FencedMemberEpoch, $"member epoch {memberEpoch} is ahead of the coordinator's {member.MemberEpoch}", null);
         }
 
         return memberEpoch < member.PreviousEpoch
-            ? (ErrorCode.StaleMemberEpoch, $"member epoch {memberEpoch} is stale (current {member.MemberEpoch}); heartbeat and retry")
-            : (ErrorCode.None, null);
+            ? (ErrorCode.StaleMemberEpoch, $"member epoch {memberEpoch} is stale (current {member.MemberEpoch}); heartbeat and retry", null)
+            : (ErrorCode.None, null, member);
     }
 
-    private (ErrorCode Error, string? Message) Check(OffsetCommitEntry entry)
+    /// <summary>
+    /// One partition of a commit. A member's commit for a partition it does not hold, or holds only
+    /// since a later epoch than the commit was made at, is refused with STALE_MEMBER_EPOCH, as Kafka
+    /// refuses it per partition (KIP-1251): the committer's view of its assignment is out of date; the
+    /// partition's offsets belong to whoever owns it now.
+    /// </summary>
+    private (ErrorCode Error, string? Message) Check(OffsetCommitEntry entry, GroupMember? member, int memberEpoch)
     {
+        if (member is not null && !member.HeldSince(entry.Partition, memberEpoch, out var assignmentEpoch))
+        {
+            return member.Assigned.Contains(entry.Partition)
+                ? (ErrorCode.StaleMemberEpoch, $"{entry.Partition} was assigned to member {member.MemberId} at epoch {assignmentEpoch}, after epoch {memberEpoch} of this commit")
+                : (ErrorCode.StaleMemberEpoch, $"{entry.Partition} is not assigned to member {member.MemberId}; its owner commits its offsets");
+        }
+
         if (entry.Offset < 0)
         {
             return (ErrorCode.InvalidRequest, $"offset {entry.Offset} for {entry.Partition} is negative");
