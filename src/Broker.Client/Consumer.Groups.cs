@@ -39,15 +39,35 @@ public sealed partial class Consumer
     /// <summary>The group member id (null outside a subscription).</summary>
     public string? MemberId => _membership?.IsActive == true ? _membership.Member.MemberId : null;
 
-    /// <summary>Commits the current position of every assigned partition and waits for the coordinator to confirm.</summary>
-    public Task CommitAsync(CancellationToken cancellationToken = default) =>
-        CommitAsync(_assignment.Snapshot().Where(s => s.Position >= 0).Select(s => new TopicPartitionOffset(s.Partition, s.Position)), cancellationToken: cancellationToken);
+    /// <summary>Commits the position of every assigned partition (past every record handed out so far) and waits for the coordinator to confirm.</summary>
+    public Task CommitAsync(CancellationToken cancellationToken = default)
+    {
+        RequireCommitter();
+        return CommitAndReportAsync(() => Positions(processedOnly: false, only: null), automatic: false, cancellationToken);
+    }
 
-    /// <summary>Commits the given offsets (the next offset to consume, per partition) with optional metadata.</summary>
+    /// <summary>
+    /// Commits the given offsets (the next offset to consume, per partition) with optional metadata. In a
+    /// subscription only partitions assigned to this consumer may be committed (their owner commits the
+    /// others); one revoked before the commit is sent is left out of it.
+    /// </summary>
     public Task CommitAsync(IEnumerable<TopicPartitionOffset> offsets, string? metadata = null, CancellationToken cancellationToken = default)
     {
-        var committer = _committer ?? throw new InvalidOperationException("committing needs ConsumerOptions.GroupId");
-        return committer.CommitAsync([.. offsets.Select(o => (o.TopicPartition, o.Offset, metadata ?? string.Empty))], CommitIdentity, cancellationToken);
+        RequireCommitter();
+        var subscribed = _membership is { IsActive: true };
+        var bound = new List<(PartitionState? Owner, TopicPartition Partition, long Offset, string Metadata)>();
+        foreach (var o in offsets)
+        {
+            PartitionState? owner = null;
+            if (subscribed && !_assignment.TryGet(o.TopicPartition, out owner))
+            {
+                throw new InvalidOperationException($"{o.TopicPartition} is not assigned to this consumer; in group '{_options.GroupId}' its owner commits it");
+            }
+
+            bound.Add((owner, o.TopicPartition, o.Offset, metadata ?? string.Empty));
+        }
+
+        return CommitAndReportAsync(() => [.. bound.Where(b => b.Owner is null || _assignment.IsCurrent(b.Owner)).Select(b => (b.Partition, b.Offset, b.Metadata))], automatic: false, cancellationToken);
     }
 
     /// <summary>Commits the current positions without waiting; <paramref name="onCommitted"/> gets the outcome (null on success).</summary>
@@ -103,7 +123,7 @@ public sealed partial class Consumer
             {
                 if (_options.EnableAutoCommit)
                 {
-                    await CommitQuietlyAsync(change.Revoke, cancellationToken);
+                    await CommitQuietlyAsync(change.Revoke, automatic: true, cancellationToken);
                 }
 
                 PartitionsRevoked?.Invoke(this, new PartitionsChangedEventArgs(change.Revoke));
@@ -125,26 +145,43 @@ public sealed partial class Consumer
         change.MarkApplied();
     }
 
-    private async Task CommitQuietlyAsync(IReadOnlyCollection<TopicPartition>? only, CancellationToken cancellationToken)
+    /// <summary>Commits the processed positions (of <paramref name="only"/>, when given), logging a failure instead of throwing it.</summary>
+    private async Task CommitQuietlyAsync(IReadOnlyCollection<TopicPartition>? only, bool automatic, CancellationToken cancellationToken)
     {
         if (_committer is null)
         {
             return;
         }
 
-        var offsets = _assignment.Snapshot()
-            .Where(s => s.Position >= 0 && (only is null || only.Contains(s.Partition)))
-            .Select(s => (s.Partition, s.Position, string.Empty))
-            .ToList();
         try
         {
-            await _committer.CommitAsync(offsets, CommitIdentity, cancellationToken);
+            await CommitAndReportAsync(() => Positions(processedOnly: true, only), automatic, cancellationToken);
         }
         catch (LogBrokerException e)
         {
-            _logger.LogWarning("Committing {Count} offset(s) for group {Group} failed: {Error}", offsets.Count, _options.GroupId, e.Message);
+            _logger.LogWarning("Committing offsets for group {Group} failed: {Error}", _options.GroupId, e.Message);
         }
     }
+
+    /// <summary>The assigned partitions' positions, as the committer reads them when it sends.</summary>
+    private List<(TopicPartition Partition, long Offset, string Metadata)> Positions(bool processedOnly, IReadOnlyCollection<TopicPartition>? only) =>
+        [.. _assignment.CommitPositions(processedOnly, only).Select(p => (p.Partition, p.Offset, string.Empty))];
+
+    private async Task CommitAndReportAsync(Func<IReadOnlyList<(TopicPartition Partition, long Offset, string Metadata)>> offsets, bool automatic, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var sent = await RequireCommitter().CommitAsync(offsets, CommitIdentity, cancellationToken);
+            _options.CommitObserver?.Invoke(new CommitReport([.. sent.Select(o => new TopicPartitionOffset(o.Partition, o.Offset))], automatic, null));
+        }
+        catch (LogBrokerException e) when (_options.CommitObserver is { } observer)
+        {
+            observer(new CommitReport([], automatic, e));
+            throw;
+        }
+    }
+
+    private OffsetCommitter RequireCommitter() => _committer ?? throw new InvalidOperationException("committing needs ConsumerOptions.GroupId");
 
     private async Task AutoCommitAsync(CancellationToken cancellationToken)
     {
@@ -155,7 +192,7 @@ public sealed partial class Consumer
             {
                 if (_membership?.Pending is null)
                 {
-                    await CommitQuietlyAsync(null, cancellationToken);
+                    await CommitQuietlyAsync(null, automatic: true, cancellationToken);
                 }
             }
         }

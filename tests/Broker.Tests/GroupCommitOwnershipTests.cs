@@ -1,8 +1,12 @@
+using LogBroker.Client;
 using LogBroker.Protocol;
 using LogBroker.Protocol.Errors;
 using LogBroker.Protocol.Grpc;
 using LogBroker.TestHosts;
+using LogBroker.Testing;
 using Xunit;
+using static LogBroker.Broker.Tests.GroupTestKit;
+using TopicPartitionOffset = LogBroker.Client.TopicPartitionOffset;
 
 namespace LogBroker.Broker.Tests;
 
@@ -68,6 +72,28 @@ public class GroupCommitOwnershipTests
         var committed = (await groups.FetchOffsetsAsync(new FetchOffsetsRequest { GroupId = Group })).Offsets.ToDictionary(o => o.Partition, o => o.Offset);
         Assert.Equal(new Dictionary<int, long> { [0] = 4, [1] = 7 }, committed);
         Assert.Equal(ErrorCode.None, await Commit(groups, "a", a3.MemberEpoch, p1, 8));
+    }
+
+    [Fact]
+    public async Task A_subscribed_consumer_cannot_commit_a_partition_it_is_not_assigned()
+    {
+        await using var broker = await BrokerHost.StartAsync();
+        await using (var admin = broker.Admin())
+        {
+            await admin.CreateTopicAsync("mine", partitions: 1);
+            await admin.CreateTopicAsync("theirs", partitions: 1);
+        }
+
+        await using var consumer = new Consumer(GroupOptions(broker, "narrow") with { EnableAutoCommit = false });
+        consumer.Subscribe(["mine"]);
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        var pump = Pump(consumer, cts.Token);
+        await Eventually.True(() => consumer.Assignment.Count == 1, "the consumer to own its partition");
+
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => consumer.CommitAsync([new TopicPartitionOffset("theirs", 0, 1)]));
+        Assert.Contains("theirs-0 is not assigned to this consumer", refused.Message, StringComparison.Ordinal);
+        await cts.CancelAsync();
+        await pump;
     }
 
     private static async Task<GroupHeartbeatResponse> Beat(Protocol.Grpc.Groups.GroupsClient groups, string member, int epoch, TopicPartition[] owned)
