@@ -81,8 +81,8 @@ public sealed partial class Consumer
             TaskScheduler.Default);
     }
 
-    /// <summary>The group's committed offsets for these partitions (absent where nothing is committed).</summary>
-    public Task<IReadOnlyDictionary<TopicPartition, long>> CommittedAsync(IEnumerable<TopicPartition> partitions, CancellationToken cancellationToken = default) =>
+    /// <summary>The group's committed offsets for these partitions, with their metadata and commit times (absent where nothing is committed).</summary>
+    public Task<IReadOnlyDictionary<TopicPartition, OffsetAndMetadata>> CommittedAsync(IEnumerable<TopicPartition> partitions, CancellationToken cancellationToken = default) =>
         (_committer ?? throw new InvalidOperationException("committed offsets need ConsumerOptions.GroupId")).FetchAsync([.. partitions], cancellationToken);
 
     /// <summary>
@@ -107,8 +107,10 @@ public sealed partial class Consumer
         membership.Subscribe(topics, regex);
     }
 
-    private Task<IReadOnlyDictionary<TopicPartition, long>> CommittedOffsetsAsync(IReadOnlyList<TopicPartition> partitions, CancellationToken cancellationToken) =>
-        _committer is null ? Task.FromResult<IReadOnlyDictionary<TopicPartition, long>>(new Dictionary<TopicPartition, long>()) : _committer.FetchAsync(partitions, cancellationToken);
+    private async Task<IReadOnlyDictionary<TopicPartition, long>> CommittedOffsetsAsync(IReadOnlyList<TopicPartition> partitions, CancellationToken cancellationToken) =>
+        _committer is null
+            ? new Dictionary<TopicPartition, long>()
+            : (await _committer.FetchAsync(partitions, cancellationToken)).ToDictionary(kv => kv.Key, kv => kv.Value.Offset);
 
     /// <summary>
     /// Applies a rebalance the coordinator asked for, on the consuming thread: commit and drop revoked

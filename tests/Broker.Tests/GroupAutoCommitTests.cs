@@ -52,18 +52,18 @@ public class GroupAutoCommitTests
         Assert.Equal(0, first.Offset);
         await AutoCommitsAfter(autoCommits.Count);
         Assert.All(autoCommits.SelectMany(r => r.Offsets), o => Assert.Equal(0, o.Offset));
-        Assert.Equal(0, (await consumer.CommittedAsync([partition]))[partition]);
+        Assert.Equal(0, (await consumer.CommittedAsync([partition]))[partition].Offset);
 
         // Asking for record 1 says record 0 is done.
         var second = await consumer.ConsumeOneAsync(deadline.Token);
         Assert.Equal(1, second.Offset);
         await AutoCommitsAfter(autoCommits.Count);
         Assert.All(autoCommits.SelectMany(r => r.Offsets), o => Assert.InRange(o.Offset, 0, 1));
-        Assert.Equal(1, (await consumer.CommittedAsync([partition]))[partition]);
+        Assert.Equal(1, (await consumer.CommittedAsync([partition]))[partition].Offset);
 
         // Waiting for a record that is not there yet: record 1 is done too.
         var third = consumer.ConsumeOneAsync(deadline.Token).AsTask();
-        await Eventually.True(async () => (await consumer.CommittedAsync([partition]))[partition] == 2, "record 1 to be committed once the next was asked for");
+        await Eventually.True(async () => (await consumer.CommittedAsync([partition]))[partition].Offset == 2, "record 1 to be committed once the next was asked for");
         Assert.False(third.IsCompleted);
 
         await consumer.DisposeAsync();

@@ -59,10 +59,10 @@ internal sealed class OffsetCommitter(string groupId, CoordinatorLocator coordin
         }
     }
 
-    /// <summary>Committed offsets (next offset to consume) for the partitions; absent where none is committed.</summary>
-    public async Task<IReadOnlyDictionary<TopicPartition, long>> FetchAsync(IReadOnlyCollection<TopicPartition> partitions, CancellationToken cancellationToken)
+    /// <summary>Committed offsets (next offset to consume) with their metadata for the partitions; absent where none is committed.</summary>
+    public async Task<IReadOnlyDictionary<TopicPartition, OffsetAndMetadata>> FetchAsync(IReadOnlyCollection<TopicPartition> partitions, CancellationToken cancellationToken)
     {
-        var result = new Dictionary<TopicPartition, long>();
+        var result = new Dictionary<TopicPartition, OffsetAndMetadata>();
         await RetryAsync(
             async (client, deadline) =>
             {
@@ -79,7 +79,7 @@ internal sealed class OffsetCommitter(string groupId, CoordinatorLocator coordin
                     result.Clear();
                     foreach (var o in response.Offsets.Where(o => o.Offset >= 0))
                     {
-                        result[new TopicPartition(o.Topic, o.Partition)] = o.Offset;
+                        result[new TopicPartition(o.Topic, o.Partition)] = new OffsetAndMetadata(o.Offset, o.Metadata, DateTimeOffset.FromUnixTimeMilliseconds(o.CommitTimestamp));
                     }
                 }
 

@@ -119,6 +119,7 @@ public sealed class GroupsService(
                     LogEndOffset = p.LogEndOffset,
                     Lag = p.Lag,
                     MemberId = p.MemberId ?? string.Empty,
+                    CommittedMetadata = p.CommittedMetadata,
                 }));
             }
 

@@ -34,10 +34,10 @@ public sealed class GroupAdmin(GroupStore store, ReplicaManager replicas)
                 .OrderBy(p => p.Topic, StringComparer.Ordinal).ThenBy(p => p.Partition)
                 .Select(p =>
                 {
-                    var committed = group.Offsets.TryGetValue(p, out var c) ? c.Offset : -1;
+                    var committed = group.Offsets.TryGetValue(p, out var c) ? c : new CommittedOffset(-1, string.Empty, -1);
                     var end = replicas.TryGetPartition(p, out var hosted) ? hosted.Log.HighWatermark : -1;
-                    var lag = end < 0 ? -1 : Math.Max(0, end - Math.Max(committed, 0));
-                    return new GroupPartitionDescription(p, committed, end, lag, owners.GetValueOrDefault(p));
+                    var lag = end < 0 ? -1 : Math.Max(0, end - Math.Max(committed.Offset, 0));
+                    return new GroupPartitionDescription(p, committed.Offset, committed.Metadata, end, lag, owners.GetValueOrDefault(p));
                 })
                 .ToList();
             return (ErrorCode.None, null, new GroupDescription(group.GroupId, group.State, group.GroupEpoch, members, partitions));
