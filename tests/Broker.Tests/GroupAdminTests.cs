@@ -1,7 +1,11 @@
+using LogBroker.Broker.Groups;
 using LogBroker.Client;
 using LogBroker.Protocol;
 using LogBroker.Protocol.Errors;
+using LogBroker.Storage;
 using LogBroker.TestHosts;
+using LogBroker.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 using static LogBroker.Broker.Tests.GroupTestKit;
 
@@ -42,5 +46,61 @@ public class GroupAdminTests
         Assert.DoesNotContain(await admin.ListGroupsAsync(), g => g.GroupId == "workers");
         var gone = await Assert.ThrowsAsync<LogBrokerException>(() => admin.DescribeGroupAsync("workers"));
         Assert.Equal(ErrorCode.GroupIdNotFound, gone.Code);
+    }
+
+    [Fact]
+    public async Task Listing_reads_each_group_under_its_gate_never_in_the_middle_of_a_change()
+    {
+        await using var broker = await BrokerHost.StartAsync();
+        await using (var admin = broker.Admin())
+        {
+            await admin.CreateTopicAsync("shifts");
+        }
+
+        await using var consumer = new Consumer(GroupOptions(broker, "rota"));
+        consumer.Subscribe(["shifts"]);
+        var store = broker.Services.GetRequiredService<GroupStore>();
+        var groups = broker.Services.GetRequiredService<GroupAdmin>();
+        await Eventually.True(async () => (await groups.ListAsync(CancellationToken.None)).Any(g => g.GroupId == "rota" && g.Members == 1), "the member to join");
+        Assert.True(store.TryGet("rota", out var group));
+
+        // Half-way through a change, as a heartbeat holding the gate would be.
+        await group.Gate.WaitAsync();
+        group.Members["half-joined"] = new GroupMember("half-joined");
+        var listing = groups.ListAsync(CancellationToken.None);
+        var waited = !listing.IsCompleted;
+        group.Members.Remove("half-joined");
+        group.Gate.Release();
+
+        Assert.True(waited, "the listing read the group without waiting for its gate");
+        Assert.Contains(await listing, g => g.GroupId == "rota" && g.Members == 1);
+    }
+
+    [Fact]
+    public async Task Lag_of_a_partition_without_a_committed_offset_counts_from_the_log_start()
+    {
+        await using var broker = await BrokerHost.StartAsync();
+        await using var admin = broker.Admin();
+        await admin.CreateTopicAsync("aged", partitions: 1, configs: new Dictionary<string, string> { ["segment.bytes"] = "2048", ["max.message.bytes"] = "1024", ["retention.ms"] = "60000" });
+        var old = new DateTimeOffset(2001, 1, 1, 0, 0, 0, TimeSpan.Zero).ToUnixTimeMilliseconds();
+        await using (var producer = broker.Producer())
+        {
+            for (var i = 0; i < 60; i++)
+            {
+                await producer.ProduceAsync(new TopicPartition("aged", 0), null, new byte[100], timestamp: old);
+            }
+        }
+
+        Assert.True(broker.Services.GetRequiredService<LogManager>().ApplyRetention() > 0);
+        var partition = (await admin.DescribeTopicsAsync(["aged"])).Single().Partitions.Single();
+        Assert.True(partition.LogStartOffset > 0);
+
+        await using var consumer = new Consumer(GroupOptions(broker, "late-starters") with { EnableAutoCommit = false });
+        consumer.Subscribe(["aged"]);
+        using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        await consumer.ConsumeOneAsync(deadline.Token);
+        var lag = (await admin.DescribeGroupAsync("late-starters")).Partitions.Single();
+
+        Assert.Equal((-1L, 60L, 60L - partition.LogStartOffset), (lag.CommittedOffset, lag.LogEndOffset, lag.Lag));
     }
 }

@@ -7,8 +7,28 @@ namespace LogBroker.Broker.Groups;
 /// <summary>Listing, describing (with lag) and deleting the groups this broker coordinates.</summary>
 public sealed class GroupAdmin(GroupStore store, ReplicaManager replicas)
 {
-    public IReadOnlyList<(string GroupId, GroupState State, int Members)> List() =>
-        [.. store.Groups.OrderBy(g => g.GroupId, StringComparer.Ordinal).Select(g => (g.GroupId, g.State, g.Members.Count))];
+    /// <summary>Every group coordinated here, each read under its gate: heartbeats change members and assignments meanwhile.</summary>
+    public async Task<IReadOnlyList<(string GroupId, GroupState State, int Members)>> ListAsync(CancellationToken cancellationToken)
+    {
+        var result = new List<(string, GroupState, int)>();
+        foreach (var group in store.Groups.OrderBy(g => g.GroupId, StringComparer.Ordinal).ToList())
+        {
+            await group.Gate.WaitAsync(cancellationToken);
+            try
+            {
+                if (store.TryGet(group.GroupId, out var current) && current == group)
+                {
+                    result.Add((group.GroupId, group.State, group.Members.Count));
+                }
+            }
+            finally
+            {
+                group.Gate.Release();
+            }
+        }
+
+        return result;
+    }
 
     public async Task<(ErrorCode Error, string? Message, GroupDescription? Description)> DescribeAsync(string groupId, CancellationToken cancellationToken)
     {
@@ -35,8 +55,11 @@ public sealed class GroupAdmin(GroupStore store, ReplicaManager replicas)
                 .Select(p =>
                 {
                     var committed = group.Offsets.TryGetValue(p, out var c) ? c : new CommittedOffset(-1, string.Empty, -1);
-                    var end = replicas.TryGetPartition(p, out var hosted) ? hosted.Log.HighWatermark : -1;
-                    var lag = end < 0 ? -1 : Math.Max(0, end - Math.Max(committed.Offset, 0));
+                    var hosted = replicas.TryGetPartition(p, out var partition) ? partition.Log : null;
+                    var end = hosted?.HighWatermark ?? -1;
+
+                    // Without a committed offset a consumer can start no earlier than the log start.
+                    var lag = hosted is null ? -1 : Math.Max(0, end - (committed.Offset >= 0 ? committed.Offset : hosted.LogStartOffset));
                     return new GroupPartitionDescription(p, committed.Offset, committed.Metadata, end, lag, owners.GetValueOrDefault(p));
                 })
                 .ToList();
