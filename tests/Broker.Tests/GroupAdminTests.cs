@@ -1,13 +1,16 @@
 using LogBroker.Broker.Groups;
 using LogBroker.Client;
+using LogBroker.Client.Admin;
 using LogBroker.Protocol;
 using LogBroker.Protocol.Errors;
+using LogBroker.Protocol.Grpc;
 using LogBroker.Storage;
 using LogBroker.TestHosts;
 using LogBroker.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Xunit;
 using static LogBroker.Broker.Tests.GroupTestKit;
+using TopicPartitionOffset = LogBroker.Client.TopicPartitionOffset;
 
 namespace LogBroker.Broker.Tests;
 
@@ -102,5 +105,32 @@ public class GroupAdminTests
         var lag = (await admin.DescribeGroupAsync("late-starters")).Partitions.Single();
 
         Assert.Equal((-1L, 60L, 60L - partition.LogStartOffset), (lag.CommittedOffset, lag.LogEndOffset, lag.Lag));
+    }
+
+    [Fact]
+    public async Task Refused_commits_heartbeats_and_dry_run_resets_leave_no_group_behind()
+    {
+        await using var broker = await BrokerHost.StartAsync();
+        await using var admin = broker.Admin();
+        await admin.CreateTopicAsync("ghosts");
+        using var channel = Grpc.Net.Client.GrpcChannel.ForAddress(broker.Address);
+        var groups = new Protocol.Grpc.Groups.GroupsClient(channel);
+
+        var byStranger = await groups.CommitOffsetsAsync(new CommitOffsetsRequest { GroupId = "phantom-1", MemberId = "nobody", MemberEpoch = 3, Offsets = { new OffsetToCommit { Topic = "ghosts", Partition = 0, Offset = 1 } } });
+        var nowhere = await groups.CommitOffsetsAsync(new CommitOffsetsRequest { GroupId = "phantom-2", MemberEpoch = -1, Offsets = { new OffsetToCommit { Topic = "ghosts", Partition = 9, Offset = 1 } } });
+        var dryRun = await admin.ResetGroupOffsetsAsync("phantom-3", "ghosts", OffsetResetTarget.Earliest, dryRun: true);
+        var stale = await groups.HeartbeatAsync(new GroupHeartbeatRequest { GroupId = "phantom-4", MemberId = "m", MemberEpoch = 5, SessionTimeoutMs = 10_000, SubscribedTopics = { "ghosts" } });
+        var leave = await groups.HeartbeatAsync(new GroupHeartbeatRequest { GroupId = "phantom-5", MemberId = "m", MemberEpoch = -1, SessionTimeoutMs = 10_000 });
+
+        Assert.Equal((int)ErrorCode.UnknownMemberId, byStranger.ErrorCode);
+        Assert.Equal((int)ErrorCode.UnknownTopicOrPartition, Assert.Single(nowhere.Results).ErrorCode);
+        Assert.Equal(0, dryRun[new TopicPartition("ghosts", 0)]);
+        Assert.Equal((int)ErrorCode.UnknownMemberId, stale.ErrorCode);
+        Assert.Equal(0, leave.ErrorCode);
+        Assert.DoesNotContain(await admin.ListGroupsAsync(), g => g.GroupId.StartsWith("phantom-", StringComparison.Ordinal));
+
+        // What stores something does create the group.
+        await admin.ResetGroupOffsetsAsync("phantom-3", "ghosts", OffsetResetTarget.Earliest);
+        Assert.Equal(["phantom-3"], (await admin.ListGroupsAsync()).Select(g => g.GroupId));
     }
 }

@@ -38,12 +38,12 @@ public sealed class GroupAdmin(GroupStore store, ReplicaManager replicas)
             return (error, message, null);
         }
 
-        if (!store.TryGet(groupId, out var group))
+        var group = await store.LockAsync(groupId, create: false, cancellationToken);
+        if (group is null)
         {
             return (ErrorCode.GroupIdNotFound, $"group '{groupId}' does not exist", null);
         }
 
-        await group.Gate.WaitAsync(cancellationToken);
         try
         {
             var owners = group.Members.Values.SelectMany(m => m.Assigned.Select(p => (p, m.MemberId))).ToDictionary(x => x.p, x => x.MemberId);
@@ -80,12 +80,12 @@ public sealed class GroupAdmin(GroupStore store, ReplicaManager replicas)
             return (error, message);
         }
 
-        if (!store.TryGet(groupId, out var group))
+        var group = await store.LockAsync(groupId, create: false, cancellationToken);
+        if (group is null)
         {
             return (ErrorCode.GroupIdNotFound, $"group '{groupId}' does not exist");
         }
 
-        await group.Gate.WaitAsync(cancellationToken);
         try
         {
             if (group.Members.Count > 0)

@@ -70,7 +70,15 @@ public sealed class GroupCoordinator(GroupStore store, TopicController topics, M
             return refused;
         }
 
-        var group = store.GetOrCreate(request.GroupId);
+        // Only a join creates a group: any other heartbeat for a group that does not exist leaves none behind.
+        var group = await store.LockAsync(request.GroupId, create: request.MemberEpoch == HeartbeatRequest.JoinEpoch, CancellationToken.None);
+        if (group is null)
+        {
+            return request.MemberEpoch == HeartbeatRequest.LeaveEpoch
+                ? new HeartbeatResult(ErrorCode.None, null, request.MemberId, HeartbeatRequest.LeaveEpoch, options.HeartbeatInterval, [])
+                : Fail(request, ErrorCode.UnknownMemberId, $"member {request.MemberId} is not in group '{request.GroupId}'; join with epoch 0");
+        }
+
         var wait = request.MaxWait < options.HeartbeatInterval ? request.MaxWait : options.HeartbeatInterval;
         var deadline = Now + (long)wait.TotalMilliseconds;
         var first = true;
@@ -78,7 +86,11 @@ public sealed class GroupCoordinator(GroupStore store, TopicController topics, M
         while (true)
         {
             Task changed;
-            await group.Gate.WaitAsync(CancellationToken.None);
+            if (!first)
+            {
+                await group.Gate.WaitAsync(CancellationToken.None);
+            }
+
             try
             {
                 if (parked)

@@ -27,6 +27,35 @@ public sealed class GroupStore(OffsetsLog log, MetadataStore metadata, BrokerIde
 
     public void Remove(ConsumerGroup group) => _groups.TryRemove(KeyValuePair.Create(group.GroupId, group));
 
+    /// <summary>
+    /// The group with its gate held: the existing one, or (when <paramref name="create"/>) a new one;
+    /// null when it does not exist and is not to be created. Never a group that was removed (deleted)
+    /// while this waited for its gate, whose changes would be lost.
+    /// </summary>
+    public async Task<ConsumerGroup?> LockAsync(string groupId, bool create, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            ConsumerGroup? group;
+            if (create)
+            {
+                group = GetOrCreate(groupId);
+            }
+            else if (!TryGet(groupId, out group))
+            {
+                return null;
+            }
+
+            await group.Gate.WaitAsync(cancellationToken);
+            if (TryGet(groupId, out var current) && current == group)
+            {
+                return group;
+            }
+
+            group.Gate.Release();
+        }
+    }
+
     /// <summary>Whether this broker may serve the group now; otherwise the error a client retries on.</summary>
     public (ErrorCode Error, string? Message) CheckCoordinator(string groupId)
     {

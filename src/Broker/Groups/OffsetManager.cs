@@ -23,8 +23,24 @@ public sealed class OffsetManager(GroupStore store, ReplicaManager replicas, Gro
             return (error, message, []);
         }
 
-        var group = store.GetOrCreate(groupId);
-        await group.Gate.WaitAsync(cancellationToken);
+        var group = await store.LockAsync(groupId, create: false, cancellationToken);
+        if (group is null)
+        {
+            // A group is created by what it stores: a refused commit leaves nothing behind.
+            if (!string.IsNullOrEmpty(memberId))
+            {
+                return (ErrorCode.UnknownMemberId, $"member {memberId} is not in group '{groupId}' (it was fenced or left)", []);
+            }
+
+            var refusals = offsets.Select(o => (o.Partition, Check: Check(o, null, memberEpoch))).ToList();
+            if (refusals.All(r => r.Check.Error != ErrorCode.None))
+            {
+                return (ErrorCode.None, null, [.. refusals.Select(r => new OffsetCommitOutcome(r.Partition, r.Check.Error, r.Check.Message))]);
+            }
+
+            group = (await store.LockAsync(groupId, create: true, cancellationToken))!;
+        }
+
         try
         {
             var (fence, reason, member) = CheckMember(group, memberId, memberEpoch);
@@ -113,11 +129,11 @@ public sealed class OffsetManager(GroupStore store, ReplicaManager replicas, Gro
             return (ErrorCode.UnknownTopicOrPartition, $"topic '{topic}' has {count} partition(s); partition {missing.Partition} does not exist", new Dictionary<TopicPartition, CommittedOffset>());
         }
 
-        var group = store.GetOrCreate(groupId);
-        await group.Gate.WaitAsync(cancellationToken);
+        // A dry run of a group that does not exist computes from no offsets and creates nothing.
+        var group = await store.LockAsync(groupId, create: !dryRun, cancellationToken);
         try
         {
-            if (group.Members.Count > 0 && !force)
+            if (group is not null && group.Members.Count > 0 && !force)
             {
                 return (ErrorCode.NonEmptyGroup, $"group '{groupId}' has {group.Members.Count} active member(s); stop them or force the reset", new Dictionary<TopicPartition, CommittedOffset>());
             }
@@ -138,13 +154,13 @@ public sealed class OffsetManager(GroupStore store, ReplicaManager replicas, Gro
                     OffsetResetKind.Latest => log.HighWatermark,
                     OffsetResetKind.Timestamp => log.FindOffsetByTimestamp(spec.Value)?.Offset ?? log.HighWatermark,
                     OffsetResetKind.Offset => spec.Value,
-                    OffsetResetKind.ShiftBy => (group.Offsets.TryGetValue(partition, out var current) ? current.Offset : log.HighWatermark) + spec.Value,
+                    OffsetResetKind.ShiftBy => (group is not null && group.Offsets.TryGetValue(partition, out var current) ? current.Offset : log.HighWatermark) + spec.Value,
                     _ => log.HighWatermark,
                 };
                 result[partition] = new CommittedOffset(Math.Clamp(target, log.LogStartOffset, log.HighWatermark), string.Empty, now);
             }
 
-            if (!dryRun)
+            if (group is not null && !dryRun)
             {
                 store.Log.Append(groupId, [.. result.Select(kv => OffsetsLog.OffsetCommit(groupId, kv.Key, kv.Value))]);
                 foreach (var (partition, committed) in result)
@@ -157,7 +173,7 @@ public sealed class OffsetManager(GroupStore store, ReplicaManager replicas, Gro
         }
         finally
         {
-            group.Gate.Release();
+            group?.Gate.Release();
         }
     }
 
