@@ -230,7 +230,10 @@ public sealed class GroupCoordinator(GroupStore store, TopicController topics, M
         {
             if (previous.AwayUntilMs is null && previous.IsAlive(Now))
             {
-                return Fail(request, ErrorCode.UnreleasedInstanceId, $"instance id '{request.InstanceId}' is still used by member {previous.MemberId}; it must leave first");
+                // Kafka's answer (KIP-848): the old member may still be running. The new one retries;
+                // if the old one's session ends meanwhile, it is held for the new one (see Sweep).
+                previous.ReplacementRefusedAtMs = Now;
+                return Fail(request, ErrorCode.UnreleasedInstanceId, $"instance id '{request.InstanceId}' is still used by member {previous.MemberId}; it must leave first, or its session end");
             }
 
             // A static member back under a new member id takes over its partitions and epoch.
@@ -368,7 +371,14 @@ public sealed class GroupCoordinator(GroupStore store, TopicController topics, M
         var now = Now;
         foreach (var member in group.Members.Values.ToList())
         {
-            if (!member.IsAlive(now))
+            if (!member.IsAlive(now) && member.AwayUntilMs is null && member.ReplacementRefusedAtMs is { } refused && now - refused < (long)member.SessionTimeout.TotalMilliseconds)
+            {
+                // A static member that crashed while its restart is knocking: keep its partitions for
+                // the restart, as if it had left for now, rather than moving them to others.
+                member.AwayUntilMs = now + (long)member.SessionTimeout.TotalMilliseconds;
+                logger.LogInformation("Static member {MemberId} ({InstanceId}) of group {Group} missed its session while a new instance waits to replace it: its partitions wait for the new one", member.MemberId, member.InstanceId, group.GroupId);
+            }
+            else if (!member.IsAlive(now))
             {
                 RemoveMember(group, member, member.AwayUntilMs is null ? "missed its session timeout" : "did not come back in time");
             }

@@ -48,6 +48,9 @@ public sealed class GroupMember(string memberId)
     /// <summary>A static member that left for now (epoch -2): its partitions wait for it until this time.</summary>
     public long? AwayUntilMs { get; set; }
 
+    /// <summary>When a new member with this one's instance id was last refused because this one's session was still live: the instance is restarting.</summary>
+    public long? ReplacementRefusedAtMs { get; set; }
+
     /// <summary>Hands <paramref name="partition"/> to this member at <paramref name="epoch"/> (no change if it holds it already).</summary>
     public void Acquire(TopicPartition partition, int epoch)
     {
