@@ -123,7 +123,7 @@ public static class BrokerApp
             MaxSessionTimeout = TimeSpan.FromMilliseconds(options.GroupMaxSessionTimeoutMs),
         };
         services.AddSingleton(groupOptions);
-        services.AddSingleton(sp => new OffsetsLog(sp.GetRequiredService<ReplicaManager>(), groupOptions.OffsetsTopicPartitions));
+        services.AddSingleton(sp => new OffsetsLog(sp.GetRequiredService<ReplicaManager>(), groupOptions.OffsetsTopicPartitions, TimeProvider.System));
         services.AddSingleton<GroupStore>();
         services.AddSingleton(sp => new GroupCoordinator(
             sp.GetRequiredService<GroupStore>(),
