@@ -106,6 +106,7 @@ public static class BrokerApp
                     FlushCheckInterval = TimeSpan.FromMilliseconds(options.FlushCheckIntervalMs),
                     RetentionCheckInterval = TimeSpan.FromMilliseconds(options.RetentionCheckIntervalMs),
                     CheckpointInterval = TimeSpan.FromMilliseconds(options.CheckpointIntervalMs),
+                    Cleaner = options.Cleaner.ToCleanerOptions(),
                 },
                 topic => metadata.Topics.TryGetValue(topic, out var spec) ? configs.Resolve(spec) : null,
                 sp.GetRequiredService<ILoggerFactory>(),
