@@ -45,6 +45,12 @@ public sealed record ConsumerOptions : ClientOptions
     /// <summary>Check every batch's CRC-32C before handing out its records (Kafka's check.crcs).</summary>
     public bool CheckCrcs { get; init; } = true;
 
+    /// <summary>
+    /// Test hook: called with the partitions each fetch request (or push stream) covers, as the fetcher
+    /// takes them from the assignment and under its lock, so no revocation can slip in between.
+    /// </summary>
+    internal Action<IReadOnlyList<LogBroker.Protocol.TopicPartition>>? FetchObserver { get; init; }
+
     /// <summary>Test hook: called after every commit with what it sent and how it ended.</summary>
     internal Action<Consuming.CommitReport>? CommitObserver { get; init; }
 

@@ -145,6 +145,32 @@ internal sealed class AssignmentTable : IDisposable
         }
     }
 
+    /// <summary>
+    /// The fetchable partitions <paramref name="include"/> accepts, for one fetch; <paramref name="observe"/>
+    /// (a test hook) sees them under the lock, that is as of the ownership the fetch is built from.
+    /// </summary>
+    public List<FetchTarget> Fetchable(Func<PartitionState, bool> include, Action<IReadOnlyList<TopicPartition>>? observe)
+    {
+        lock (_lock)
+        {
+            var result = new List<FetchTarget>(_states.Count);
+            foreach (var state in _states.Values)
+            {
+                if (state.IsFetchable && include(state))
+                {
+                    result.Add(new FetchTarget(state, state.Generation, state.FetchPosition));
+                }
+            }
+
+            if (observe is not null && result.Count > 0)
+            {
+                observe([.. result.Select(t => t.State.Partition)]);
+            }
+
+            return result;
+        }
+    }
+
     /// <summary>Partitions waiting for a special offset to be resolved.</summary>
     public List<(PartitionState State, int Generation, long Special)> PendingResets()
     {
