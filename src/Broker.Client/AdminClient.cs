@@ -183,7 +183,7 @@ public sealed class AdminClient : IAsyncDisposable
                 string.IsNullOrEmpty(m.SubscribedTopicRegex) ? null : m.SubscribedTopicRegex,
                 Flatten(m.Assignment),
                 Flatten(m.TargetAssignment)))],
-            [.. g.Partitions.Select(p => new GroupPartitionLag(new TopicPartition(p.Topic, p.Partition), p.CommittedOffset, p.LogEndOffset, p.Lag, string.IsNullOrEmpty(p.MemberId) ? null : p.MemberId))]);
+            [.. g.Partitions.Select(p => new GroupPartitionLag(new TopicPartition(p.Topic, p.Partition), p.CommittedOffset, p.LogEndOffset, p.Lag, string.IsNullOrEmpty(p.MemberId) ? null : p.MemberId, p.CommittedMetadata))]);
     }
 
     /// <summary>Deletes a group without members, with its committed offsets (NON_EMPTY_GROUP otherwise).</summary>
@@ -221,11 +221,11 @@ public sealed class AdminClient : IAsyncDisposable
         return response.Offsets.ToDictionary(o => new TopicPartition(o.Topic, o.Partition), o => o.Offset);
     }
 
-    /// <summary>The group's committed offsets (all partitions it has committed for).</summary>
-    public async Task<IReadOnlyDictionary<TopicPartition, long>> ListGroupOffsetsAsync(string groupId, CancellationToken cancellationToken = default)
+    /// <summary>The group's committed offsets, with their metadata and commit times (all partitions it has committed for).</summary>
+    public async Task<IReadOnlyDictionary<TopicPartition, OffsetAndMetadata>> ListGroupOffsetsAsync(string groupId, CancellationToken cancellationToken = default)
     {
         var response = await GroupCallAsync(groupId, (client, options) => client.FetchOffsetsAsync(new FetchOffsetsRequest { GroupId = groupId }, options).ResponseAsync, r => (r.ErrorCode, r.ErrorMessage), cancellationToken);
-        return response.Offsets.ToDictionary(o => new TopicPartition(o.Topic, o.Partition), o => o.Offset);
+        return response.Offsets.ToDictionary(o => new TopicPartition(o.Topic, o.Partition), o => new OffsetAndMetadata(o.Offset, o.Metadata, DateTimeOffset.FromUnixTimeMilliseconds(o.CommitTimestamp)));
     }
 
     public ValueTask DisposeAsync()

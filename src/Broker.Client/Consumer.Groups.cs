@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using LogBroker.Client.Consuming;
 using LogBroker.Protocol;
 using LogBroker.Protocol.Errors;
@@ -21,20 +22,52 @@ public sealed partial class Consumer
     public void Subscribe(IEnumerable<string> topics) => StartMembership([.. topics], regex: null);
 
     /// <summary>Joins the group subscribed to every topic whose whole name matches <paramref name="topicPattern"/>, including topics created later.</summary>
-    public void Subscribe(string topicPattern) => StartMembership([], topicPattern);
+    public void Subscribe(string topicPattern)
+    {
+        try
+        {
+            _ = new Regex(topicPattern, RegexOptions.CultureInvariant);
+        }
+        catch (ArgumentException e)
+        {
+            throw new ArgumentException($"'{topicPattern}' is not a valid regular expression: {e.Message}", nameof(topicPattern), e);
+        }
+
+        StartMembership([], topicPattern);
+    }
 
     /// <summary>The group member id (null outside a subscription).</summary>
     public string? MemberId => _membership?.IsActive == true ? _membership.Member.MemberId : null;
 
-    /// <summary>Commits the current position of every assigned partition and waits for the coordinator to confirm.</summary>
-    public Task CommitAsync(CancellationToken cancellationToken = default) =>
-        CommitAsync(_assignment.Snapshot().Where(s => s.Position >= 0).Select(s => new TopicPartitionOffset(s.Partition, s.Position)), cancellationToken: cancellationToken);
+    /// <summary>Commits the position of every assigned partition (past every record handed out so far) and waits for the coordinator to confirm.</summary>
+    public Task CommitAsync(CancellationToken cancellationToken = default)
+    {
+        RequireCommitter();
+        return CommitAndReportAsync(() => Positions(processedOnly: false, only: null), automatic: false, cancellationToken);
+    }
 
-    /// <summary>Commits the given offsets (the next offset to consume, per partition) with optional metadata.</summary>
+    /// <summary>
+    /// Commits the given offsets (the next offset to consume, per partition) with optional metadata. In a
+    /// subscription only partitions assigned to this consumer may be committed (their owner commits the
+    /// others); one revoked before the commit is sent is left out of it.
+    /// </summary>
     public Task CommitAsync(IEnumerable<TopicPartitionOffset> offsets, string? metadata = null, CancellationToken cancellationToken = default)
     {
-        var committer = _committer ?? throw new InvalidOperationException("committing needs ConsumerOptions.GroupId");
-        return committer.CommitAsync([.. offsets.Select(o => (o.TopicPartition, o.Offset, metadata ?? string.Empty))], CommitIdentity, cancellationToken);
+        RequireCommitter();
+        var subscribed = _membership is { IsActive: true };
+        var bound = new List<(PartitionState? Owner, TopicPartition Partition, long Offset, string Metadata)>();
+        foreach (var o in offsets)
+        {
+            PartitionState? owner = null;
+            if (subscribed && !_assignment.TryGet(o.TopicPartition, out owner))
+            {
+                throw new InvalidOperationException($"{o.TopicPartition} is not assigned to this consumer; in group '{_options.GroupId}' its owner commits it");
+            }
+
+            bound.Add((owner, o.TopicPartition, o.Offset, metadata ?? string.Empty));
+        }
+
+        return CommitAndReportAsync(() => [.. bound.Where(b => b.Owner is null || _assignment.IsCurrent(b.Owner)).Select(b => (b.Partition, b.Offset, b.Metadata))], automatic: false, cancellationToken);
     }
 
     /// <summary>Commits the current positions without waiting; <paramref name="onCommitted"/> gets the outcome (null on success).</summary>
@@ -48,8 +81,8 @@ public sealed partial class Consumer
             TaskScheduler.Default);
     }
 
-    /// <summary>The group's committed offsets for these partitions (absent where nothing is committed).</summary>
-    public Task<IReadOnlyDictionary<TopicPartition, long>> CommittedAsync(IEnumerable<TopicPartition> partitions, CancellationToken cancellationToken = default) =>
+    /// <summary>The group's committed offsets for these partitions, with their metadata and commit times (absent where nothing is committed).</summary>
+    public Task<IReadOnlyDictionary<TopicPartition, OffsetAndMetadata>> CommittedAsync(IEnumerable<TopicPartition> partitions, CancellationToken cancellationToken = default) =>
         (_committer ?? throw new InvalidOperationException("committed offsets need ConsumerOptions.GroupId")).FetchAsync([.. partitions], cancellationToken);
 
     /// <summary>
@@ -74,8 +107,10 @@ public sealed partial class Consumer
         membership.Subscribe(topics, regex);
     }
 
-    private Task<IReadOnlyDictionary<TopicPartition, long>> CommittedOffsetsAsync(IReadOnlyList<TopicPartition> partitions, CancellationToken cancellationToken) =>
-        _committer is null ? Task.FromResult<IReadOnlyDictionary<TopicPartition, long>>(new Dictionary<TopicPartition, long>()) : _committer.FetchAsync(partitions, cancellationToken);
+    private async Task<IReadOnlyDictionary<TopicPartition, long>> CommittedOffsetsAsync(IReadOnlyList<TopicPartition> partitions, CancellationToken cancellationToken) =>
+        _committer is null
+            ? new Dictionary<TopicPartition, long>()
+            : (await _committer.FetchAsync(partitions, cancellationToken)).ToDictionary(kv => kv.Key, kv => kv.Value.Offset);
 
     /// <summary>
     /// Applies a rebalance the coordinator asked for, on the consuming thread: commit and drop revoked
@@ -90,7 +125,7 @@ public sealed partial class Consumer
             {
                 if (_options.EnableAutoCommit)
                 {
-                    await CommitQuietlyAsync(change.Revoke, cancellationToken);
+                    await CommitQuietlyAsync(change.Revoke, automatic: true, cancellationToken);
                 }
 
                 PartitionsRevoked?.Invoke(this, new PartitionsChangedEventArgs(change.Revoke));
@@ -112,26 +147,43 @@ public sealed partial class Consumer
         change.MarkApplied();
     }
 
-    private async Task CommitQuietlyAsync(IReadOnlyCollection<TopicPartition>? only, CancellationToken cancellationToken)
+    /// <summary>Commits the processed positions (of <paramref name="only"/>, when given), logging a failure instead of throwing it.</summary>
+    private async Task CommitQuietlyAsync(IReadOnlyCollection<TopicPartition>? only, bool automatic, CancellationToken cancellationToken)
     {
         if (_committer is null)
         {
             return;
         }
 
-        var offsets = _assignment.Snapshot()
-            .Where(s => s.Position >= 0 && (only is null || only.Contains(s.Partition)))
-            .Select(s => (s.Partition, s.Position, string.Empty))
-            .ToList();
         try
         {
-            await _committer.CommitAsync(offsets, CommitIdentity, cancellationToken);
+            await CommitAndReportAsync(() => Positions(processedOnly: true, only), automatic, cancellationToken);
         }
         catch (LogBrokerException e)
         {
-            _logger.LogWarning("Committing {Count} offset(s) for group {Group} failed: {Error}", offsets.Count, _options.GroupId, e.Message);
+            _logger.LogWarning("Committing offsets for group {Group} failed: {Error}", _options.GroupId, e.Message);
         }
     }
+
+    /// <summary>The assigned partitions' positions, as the committer reads them when it sends.</summary>
+    private List<(TopicPartition Partition, long Offset, string Metadata)> Positions(bool processedOnly, IReadOnlyCollection<TopicPartition>? only) =>
+        [.. _assignment.CommitPositions(processedOnly, only).Select(p => (p.Partition, p.Offset, string.Empty))];
+
+    private async Task CommitAndReportAsync(Func<IReadOnlyList<(TopicPartition Partition, long Offset, string Metadata)>> offsets, bool automatic, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var sent = await RequireCommitter().CommitAsync(offsets, CommitIdentity, cancellationToken);
+            _options.CommitObserver?.Invoke(new CommitReport([.. sent.Select(o => new TopicPartitionOffset(o.Partition, o.Offset))], automatic, null));
+        }
+        catch (LogBrokerException e) when (_options.CommitObserver is { } observer)
+        {
+            observer(new CommitReport([], automatic, e));
+            throw;
+        }
+    }
+
+    private OffsetCommitter RequireCommitter() => _committer ?? throw new InvalidOperationException("committing needs ConsumerOptions.GroupId");
 
     private async Task AutoCommitAsync(CancellationToken cancellationToken)
     {
@@ -142,7 +194,7 @@ public sealed partial class Consumer
             {
                 if (_membership?.Pending is null)
                 {
-                    await CommitQuietlyAsync(null, cancellationToken);
+                    await CommitQuietlyAsync(null, automatic: true, cancellationToken);
                 }
             }
         }

@@ -44,6 +44,9 @@ public sealed partial class Consumer : IAsyncDisposable
     private BatchCursor _batches;
     private RecordCursor _records;
     private bool _inBatch;
+    private PartitionState? _handedOutState;
+    private int _handedOutGeneration;
+    private long _handedOutNext;
     private int _disposed;
 
     public Consumer(ConsumerOptions? options = null)
@@ -144,10 +147,14 @@ public sealed partial class Consumer : IAsyncDisposable
         }
     }
 
-    /// <summary>The next record, waiting as long as it takes (or until cancelled).</summary>
+    /// <summary>
+    /// The next record, waiting as long as it takes (or until cancelled). Asking for it means the
+    /// application is done with the record handed out before: from then on auto-commit may commit it.
+    /// </summary>
     public ValueTask<ConsumeResult> ConsumeOneAsync(CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+        MarkHandedOutProcessed();
         if (_membership?.Pending is null && _membership?.Fatal is null && TryTakeBuffered(out var result))
         {
             return ValueTask.FromResult(result);
@@ -165,6 +172,7 @@ public sealed partial class Consumer : IAsyncDisposable
 
         await _autoCommitStop.CancelAsync();
         await _autoCommit;
+        MarkHandedOutProcessed(); // closing means done with it, as Kafka's close() commits what the last poll returned
         if (_membership is { IsActive: true })
         {
             // As Kafka's close(): hand everything back (commit, revocation callback) before leaving.
@@ -266,6 +274,9 @@ public sealed partial class Consumer : IAsyncDisposable
                     return false;
                 }
 
+                _handedOutState = state;
+                _handedOutGeneration = chunk.Generation;
+                _handedOutNext = record.Offset + 1;
                 result = new ConsumeResult(state.Partition.Topic, state.Partition.Partition, record.Offset, record.Timestamp, record.Key, record.KeyIsNull, record.Value, record.ValueIsNull, new RecordHeaders(record.RawHeaders, record.HeaderCount), chunk.HighWatermark);
                 return true;
             }
@@ -280,6 +291,15 @@ public sealed partial class Consumer : IAsyncDisposable
         }
 
         return false;
+    }
+
+    private void MarkHandedOutProcessed()
+    {
+        if (_handedOutState is { } state)
+        {
+            _handedOutState = null;
+            _assignment.MarkProcessed(state, _handedOutGeneration, _handedOutNext);
+        }
     }
 
     private void OpenBatch(FetchedChunk chunk, ReadOnlyMemory<byte> batch)

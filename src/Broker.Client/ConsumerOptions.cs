@@ -15,7 +15,11 @@ public sealed record ConsumerOptions : ClientOptions
     /// <summary>How long the member may take to hand back revoked partitions before it is removed.</summary>
     public TimeSpan RebalanceTimeout { get; init; } = TimeSpan.FromMinutes(1);
 
-    /// <summary>Commit positions in the background every <see cref="AutoCommitInterval"/>, on revocation and on close.</summary>
+    /// <summary>
+    /// Commit positions in the background every <see cref="AutoCommitInterval"/>, on revocation and on
+    /// close. In the background only records the application is done with are committed: those handed
+    /// out before its latest call for the next record (at least once, as Kafka's auto-commit).
+    /// </summary>
     public bool EnableAutoCommit { get; init; } = true;
 
     public TimeSpan AutoCommitInterval { get; init; } = TimeSpan.FromSeconds(5);
@@ -40,6 +44,15 @@ public sealed record ConsumerOptions : ClientOptions
 
     /// <summary>Check every batch's CRC-32C before handing out its records (Kafka's check.crcs).</summary>
     public bool CheckCrcs { get; init; } = true;
+
+    /// <summary>
+    /// Test hook: called with the partitions each fetch request (or push stream) covers, as the fetcher
+    /// takes them from the assignment and under its lock, so no revocation can slip in between.
+    /// </summary>
+    internal Action<IReadOnlyList<LogBroker.Protocol.TopicPartition>>? FetchObserver { get; init; }
+
+    /// <summary>Test hook: called after every commit with what it sent and how it ended.</summary>
+    internal Action<Consuming.CommitReport>? CommitObserver { get; init; }
 
     internal void Validate()
     {

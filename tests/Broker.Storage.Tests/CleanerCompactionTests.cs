@@ -260,13 +260,10 @@ public class CleanerCompactionTests
     [Fact]
     public void Compact_delete_topics_are_cleaned_and_still_deleted_by_retention()
     {
-        // retention.bytes is set, far above the log's size, because with -1 DeleteRetentionBreachedSegments
-        // deletes every sealed segment after the first expired one (its byte count overflows).
         var config = CleanerHarness.Compacted(segmentBytes: 8 * 1024) with
         {
             CleanupPolicy = CleanupPolicy.Compact | CleanupPolicy.Delete,
             RetentionMs = (long)TimeSpan.FromDays(1).TotalMilliseconds,
-            RetentionBytes = 1L << 30,
         };
         using var c = new CleanerHarness(config);
         c.FillSegments(sealedSegments: 6, keySpace: 30, new Random(4));

@@ -31,7 +31,7 @@ public class GroupCommandTests(BrokerFixture fixture) : IClassFixture<BrokerFixt
     }
 
     [Fact]
-    public async Task Describe_shows_members_and_per_partition_committed_offsets_log_ends_lag_and_owner_in_text_and_json()
+    public async Task Describe_shows_members_and_per_partition_committed_offsets_log_ends_lag_owner_and_metadata_in_text_and_json()
     {
         await using var admin = fixture.Broker.Admin();
         await CreateTopicAsync("lagging", partitions: 2, recordsPerPartition: 0);
@@ -39,7 +39,7 @@ public class GroupCommandTests(BrokerFixture fixture) : IClassFixture<BrokerFixt
         await ProduceAsync("lagging", partition: 1, count: 3);
         await using var member = await JoinAsync("lagging-group", "lagging");
         await ConsumeOneAsync(member);
-        await member.CommitAsync([new TopicPartitionOffset("lagging", 0, 2)]);
+        await member.CommitAsync([new TopicPartitionOffset("lagging", 0, 2)], metadata: "batch-7");
         await Eventually.True(async () => await DescribeOrNullAsync(admin, "lagging-group") is { State: "Stable" } g && g.Partitions.Count(p => p.MemberId == member.MemberId) == 2, "the member to own both partitions");
 
         var text = await fixture.RunAsync("group", "describe", "lagging-group");
@@ -51,9 +51,9 @@ public class GroupCommandTests(BrokerFixture fixture) : IClassFixture<BrokerFixt
         Assert.Equal("Group: lagging-group state: Stable epoch: " + json.GetProperty("groupEpoch").GetInt32() + " coordinator: 1 members: 1 total lag: 6", Words(text.Lines()[0]));
         Assert.Equal("MEMBER INSTANCE EPOCH SUBSCRIPTION ASSIGNED", Words(text.Lines()[1]));
         Assert.Equal($"{memberId} - {epoch} lagging lagging(0,1)", Words(text.Lines()[2]));
-        Assert.Equal("TOPIC PARTITION COMMITTED LOG END LAG MEMBER", Words(text.Lines()[3]));
-        Assert.Equal($"lagging 0 2 5 3 {memberId}", Words(text.Lines()[4]));
-        Assert.Equal($"lagging 1 - 3 3 {memberId}", Words(text.Lines()[5]));
+        Assert.Equal("TOPIC PARTITION COMMITTED LOG END LAG MEMBER METADATA", Words(text.Lines()[3]));
+        Assert.Equal($"lagging 0 2 5 3 {memberId} batch-7", Words(text.Lines()[4]));
+        Assert.Equal($"lagging 1 - 3 3 {memberId} -", Words(text.Lines()[5]));
 
         Assert.Equal(("lagging-group", "Stable", 1, 6L), (json.GetProperty("groupId").GetString(), json.GetProperty("state").GetString(), json.GetProperty("coordinatorId").GetInt32(), json.GetProperty("totalLag").GetInt64()));
         var described = Assert.Single(json.GetProperty("members").EnumerateArray());
@@ -63,8 +63,8 @@ public class GroupCommandTests(BrokerFixture fixture) : IClassFixture<BrokerFixt
         Assert.Equal(["lagging"], described.GetProperty("subscribedTopics").EnumerateArray().Select(t => t.GetString()));
         Assert.Equal(["lagging-0", "lagging-1"], described.GetProperty("assignment").EnumerateArray().Select(PartitionName));
         Assert.Equal(["lagging-0", "lagging-1"], described.GetProperty("targetAssignment").EnumerateArray().Select(PartitionName));
-        var partitions = json.GetProperty("partitions").EnumerateArray().Select(p => (p.GetProperty("topic").GetString(), p.GetProperty("partition").GetInt32(), p.GetProperty("committedOffset").GetInt64(), p.GetProperty("logEndOffset").GetInt64(), p.GetProperty("lag").GetInt64(), p.GetProperty("memberId").GetString()));
-        Assert.Equal([("lagging", 0, 2L, 5L, 3L, memberId), ("lagging", 1, -1L, 3L, 3L, memberId)], partitions);
+        var partitions = json.GetProperty("partitions").EnumerateArray().Select(p => (p.GetProperty("topic").GetString(), p.GetProperty("partition").GetInt32(), p.GetProperty("committedOffset").GetInt64(), p.GetProperty("logEndOffset").GetInt64(), p.GetProperty("lag").GetInt64(), p.GetProperty("memberId").GetString(), p.GetProperty("metadata").GetString()));
+        Assert.Equal([("lagging", 0, 2L, 5L, 3L, memberId, "batch-7"), ("lagging", 1, -1L, 3L, 3L, memberId, string.Empty)], partitions);
     }
 
     [Fact]
@@ -298,7 +298,7 @@ public class GroupCommandTests(BrokerFixture fixture) : IClassFixture<BrokerFixt
     private async Task<IReadOnlyDictionary<TopicPartition, long>> CommittedAsync(string groupId)
     {
         await using var admin = fixture.Broker.Admin();
-        return await admin.ListGroupOffsetsAsync(groupId);
+        return (await admin.ListGroupOffsetsAsync(groupId)).ToDictionary(kv => kv.Key, kv => kv.Value.Offset);
     }
 
     /// <summary>The group, or null before its first member's first heartbeat has created it.</summary>

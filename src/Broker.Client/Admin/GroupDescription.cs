@@ -23,8 +23,8 @@ public sealed record GroupMemberDescription(
     IReadOnlyList<TopicPartition> Assignment,
     IReadOnlyList<TopicPartition> TargetAssignment);
 
-/// <summary>Committed offset (-1 if none), log end offset, lag and owning member of one partition.</summary>
-public sealed record GroupPartitionLag(TopicPartition TopicPartition, long CommittedOffset, long LogEndOffset, long Lag, string? MemberId);
+/// <summary>Committed offset (-1 if none), log end offset, lag and owning member of one partition, and the metadata committed with the offset.</summary>
+public sealed record GroupPartitionLag(TopicPartition TopicPartition, long CommittedOffset, long LogEndOffset, long Lag, string? MemberId, string CommittedMetadata = "");
 
 public sealed record GroupListingEntry(string GroupId, string State, int Members);
 

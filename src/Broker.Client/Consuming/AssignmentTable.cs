@@ -145,6 +145,32 @@ internal sealed class AssignmentTable : IDisposable
         }
     }
 
+    /// <summary>
+    /// The fetchable partitions <paramref name="include"/> accepts, for one fetch; <paramref name="observe"/>
+    /// (a test hook) sees them under the lock, that is as of the ownership the fetch is built from.
+    /// </summary>
+    public List<FetchTarget> Fetchable(Func<PartitionState, bool> include, Action<IReadOnlyList<TopicPartition>>? observe)
+    {
+        lock (_lock)
+        {
+            var result = new List<FetchTarget>(_states.Count);
+            foreach (var state in _states.Values)
+            {
+                if (state.IsFetchable && include(state))
+                {
+                    result.Add(new FetchTarget(state, state.Generation, state.FetchPosition));
+                }
+            }
+
+            if (observe is not null && result.Count > 0)
+            {
+                observe([.. result.Select(t => t.State.Partition)]);
+            }
+
+            return result;
+        }
+    }
+
     /// <summary>Partitions waiting for a special offset to be resolved.</summary>
     public List<(PartitionState State, int Generation, long Special)> PendingResets()
     {
@@ -210,6 +236,50 @@ internal sealed class AssignmentTable : IDisposable
 
             state.Position = offset;
             return true;
+        }
+    }
+
+    /// <summary>The application is done with the records before <paramref name="offset"/> (exclusive) of data fetched for <paramref name="generation"/>.</summary>
+    public void MarkProcessed(PartitionState state, int generation, long offset)
+    {
+        lock (_lock)
+        {
+            if (state.Generation == generation)
+            {
+                state.ProcessedPosition = offset;
+            }
+        }
+    }
+
+    /// <summary>Whether <paramref name="state"/> is still the one assigned for its partition (not revoked, or revoked and assigned anew, since it was taken).</summary>
+    public bool IsCurrent(PartitionState state)
+    {
+        lock (_lock)
+        {
+            return _states.TryGetValue(state.Partition, out var current) && ReferenceEquals(current, state);
+        }
+    }
+
+    /// <summary>
+    /// Offsets to commit for the assigned partitions (those in <paramref name="only"/>, when given): each
+    /// one's position, or its processed position when <paramref name="processedOnly"/>; partitions still
+    /// resolving where to start are left out.
+    /// </summary>
+    public List<(TopicPartition Partition, long Offset)> CommitPositions(bool processedOnly, IReadOnlyCollection<TopicPartition>? only = null)
+    {
+        lock (_lock)
+        {
+            var result = new List<(TopicPartition, long)>(_states.Count);
+            foreach (var state in _states.Values)
+            {
+                var offset = processedOnly ? state.ProcessedPosition : state.Position;
+                if (offset >= 0 && (only is null || only.Contains(state.Partition)))
+                {
+                    result.Add((state.Partition, offset));
+                }
+            }
+
+            return result;
         }
     }
 

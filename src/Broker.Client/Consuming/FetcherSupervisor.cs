@@ -91,9 +91,9 @@ internal sealed class FetcherSupervisor : IAsyncDisposable
                     }
 
                     // Evaluated on every fetch, so partitions assigned later to this leader join the running fetcher.
-                    List<FetchTarget> Targets() => _assignment.Fetchable()
-                        .Where(t => _metadata.TryGetLeaderAddress(t.State.Partition, out var address) && address == leader)
-                        .ToList();
+                    List<FetchTarget> Targets() => _assignment.Fetchable(
+                        s => _metadata.TryGetLeaderAddress(s.Partition, out var address) && address == leader,
+                        _options.FetchObserver);
                     _fetchers[leader] = _options.FetchMode == FetchMode.Push
                         ? Task.Run(() => new PushFetcher(leader, _channels, _options, _assignment, _output, OnErrorAsync).RunAsync(Targets, token), token)
                         : Task.Run(() => new PollFetcher(leader, _channels, _options, _assignment, _output, OnErrorAsync).RunAsync(Targets, token), token);

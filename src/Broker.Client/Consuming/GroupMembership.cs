@@ -31,6 +31,7 @@ internal sealed class GroupMembership : IAsyncDisposable
     private readonly string _memberId = Guid.NewGuid().ToString("N");
     private int _epoch;
     private int _intervalMs = 3000;
+    private int _refusedJoins;
     private Task _loop = Task.CompletedTask;
     private CancellationTokenSource _interrupt = new();
 
@@ -44,7 +45,7 @@ internal sealed class GroupMembership : IAsyncDisposable
 
     public bool IsActive { get; private set; }
 
-    /// <summary>An error retrying cannot fix (e.g. the instance id is in use); the consumer throws it.</summary>
+    /// <summary>An error retrying cannot fix (e.g. an invalid subscription); the consumer throws it.</summary>
     public LogBrokerException? Fatal { get; private set; }
 
     public (string MemberId, int Epoch) Member
@@ -179,6 +180,7 @@ internal sealed class GroupMembership : IAsyncDisposable
                 }
 
                 attempt = 0;
+                _refusedJoins = 0;
                 lock (_lock)
                 {
                     _epoch = response.MemberEpoch;
@@ -222,6 +224,16 @@ internal sealed class GroupMembership : IAsyncDisposable
                     _epoch = 0;
                 }
 
+                return;
+            case ErrorCode.UnreleasedInstanceId:
+                // A previous run of this instance that did not leave (it crashed) still holds the
+                // instance id until its session ends; the coordinator keeps its partitions for us.
+                if (_refusedJoins++ == 0)
+                {
+                    _logger.LogInformation("Group {Group}: instance id {InstanceId} is still held by an earlier member ({Error}); retrying until its session ends", _groupId, _options.GroupInstanceId, message);
+                }
+
+                await Task.Delay(Backoff(_refusedJoins), token);
                 return;
             case ErrorCode.NotCoordinator or ErrorCode.CoordinatorNotAvailable or ErrorCode.CoordinatorLoadInProgress:
                 _coordinators.Forget(_groupId);

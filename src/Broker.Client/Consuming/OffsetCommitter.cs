@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Grpc.Core;
 using LogBroker.Client.Internal;
 using LogBroker.Protocol;
@@ -8,40 +9,60 @@ namespace LogBroker.Client.Consuming;
 
 /// <summary>
 /// Commits and fetches a group's offsets at its coordinator, retrying retriable errors (a moved
-/// coordinator, a stale member epoch right after a rebalance) within the request timeout.
+/// coordinator, a stale member epoch right after a rebalance) within the request timeout. Commits go
+/// one at a time, each reading what to commit only when it is sent: a commit never carries offsets
+/// older than one that landed before it, nor offsets of a partition this consumer gave up meanwhile.
 /// </summary>
+[SuppressMessage("Design", "CA1001", Justification = "The semaphore's wait handle is never asked for, so it holds nothing to dispose; commits still finishing after the consumer closed may use it.")]
 internal sealed class OffsetCommitter(string groupId, CoordinatorLocator coordinators, ClientOptions options)
 {
+    private readonly SemaphoreSlim _oneAtATime = new(1, 1);
+
+    /// <param name="offsets">What to commit, read at each attempt (after <paramref name="member"/>); nothing is sent when it is empty.</param>
     /// <param name="member">The member id and epoch to commit as; (empty, -1) outside a subscription.</param>
-    public async Task CommitAsync(IReadOnlyCollection<(TopicPartition Partition, long Offset, string Metadata)> offsets, Func<(string MemberId, int Epoch)> member, CancellationToken cancellationToken)
+    /// <returns>The offsets of the attempt that succeeded (empty when there was nothing to commit).</returns>
+    public async Task<IReadOnlyList<(TopicPartition Partition, long Offset, string Metadata)>> CommitAsync(Func<IReadOnlyList<(TopicPartition Partition, long Offset, string Metadata)>> offsets, Func<(string MemberId, int Epoch)> member, CancellationToken cancellationToken)
     {
-        if (offsets.Count == 0)
+        await _oneAtATime.WaitAsync(cancellationToken);
+        try
         {
-            return;
-        }
-
-        await RetryAsync(
-            async (client, deadline) =>
-            {
-                var (memberId, epoch) = member();
-                var request = new CommitOffsetsRequest { GroupId = groupId, MemberId = memberId, MemberEpoch = epoch };
-                request.Offsets.AddRange(offsets.Select(o => new OffsetToCommit { Topic = o.Partition.Topic, Partition = o.Partition.Partition, Offset = o.Offset, Metadata = o.Metadata }));
-                var response = await client.CommitOffsetsAsync(request, deadline: deadline, cancellationToken: cancellationToken);
-                if (response.ErrorCode != 0)
+            IReadOnlyList<(TopicPartition Partition, long Offset, string Metadata)> sent = [];
+            await RetryAsync(
+                async (client, deadline) =>
                 {
-                    return ((ErrorCode)response.ErrorCode, response.ErrorMessage);
-                }
+                    // The epoch before the offsets: a partition taken on after the epoch was read is
+                    // refused as assigned later (and retried), never sent under an older ownership.
+                    var (memberId, epoch) = member();
+                    sent = offsets();
+                    if (sent.Count == 0)
+                    {
+                        return (ErrorCode.None, string.Empty);
+                    }
 
-                var failed = response.Results.FirstOrDefault(r => r.ErrorCode != 0);
-                return failed is null ? (ErrorCode.None, string.Empty) : ((ErrorCode)failed.ErrorCode, $"{failed.Topic}-{failed.Partition}: {failed.ErrorMessage}");
-            },
-            cancellationToken);
+                    var request = new CommitOffsetsRequest { GroupId = groupId, MemberId = memberId, MemberEpoch = epoch };
+                    request.Offsets.AddRange(sent.Select(o => new OffsetToCommit { Topic = o.Partition.Topic, Partition = o.Partition.Partition, Offset = o.Offset, Metadata = o.Metadata }));
+                    var response = await client.CommitOffsetsAsync(request, deadline: deadline, cancellationToken: cancellationToken);
+                    if (response.ErrorCode != 0)
+                    {
+                        return ((ErrorCode)response.ErrorCode, response.ErrorMessage);
+                    }
+
+                    var failed = response.Results.FirstOrDefault(r => r.ErrorCode != 0);
+                    return failed is null ? (ErrorCode.None, string.Empty) : ((ErrorCode)failed.ErrorCode, $"{failed.Topic}-{failed.Partition}: {failed.ErrorMessage}");
+                },
+                cancellationToken);
+            return sent;
+        }
+        finally
+        {
+            _oneAtATime.Release();
+        }
     }
 
-    /// <summary>Committed offsets (next offset to consume) for the partitions; absent where none is committed.</summary>
-    public async Task<IReadOnlyDictionary<TopicPartition, long>> FetchAsync(IReadOnlyCollection<TopicPartition> partitions, CancellationToken cancellationToken)
+    /// <summary>Committed offsets (next offset to consume) with their metadata for the partitions; absent where none is committed.</summary>
+    public async Task<IReadOnlyDictionary<TopicPartition, OffsetAndMetadata>> FetchAsync(IReadOnlyCollection<TopicPartition> partitions, CancellationToken cancellationToken)
     {
-        var result = new Dictionary<TopicPartition, long>();
+        var result = new Dictionary<TopicPartition, OffsetAndMetadata>();
         await RetryAsync(
             async (client, deadline) =>
             {
@@ -58,7 +79,7 @@ internal sealed class OffsetCommitter(string groupId, CoordinatorLocator coordin
                     result.Clear();
                     foreach (var o in response.Offsets.Where(o => o.Offset >= 0))
                     {
-                        result[new TopicPartition(o.Topic, o.Partition)] = o.Offset;
+                        result[new TopicPartition(o.Topic, o.Partition)] = new OffsetAndMetadata(o.Offset, o.Metadata, DateTimeOffset.FromUnixTimeMilliseconds(o.CommitTimestamp));
                     }
                 }
 

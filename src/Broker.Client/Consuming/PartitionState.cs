@@ -4,7 +4,8 @@ namespace LogBroker.Client.Consuming;
 
 /// <summary>
 /// An assigned partition's positions. <see cref="Position"/> is the next offset handed to the
-/// application; <see cref="FetchPosition"/> the next offset to fetch (ahead of it by what is
+/// application; <see cref="ProcessedPosition"/> trails it by the record the application may still be
+/// working on; <see cref="FetchPosition"/> is the next offset to fetch (ahead of it by what is
 /// prefetched). Every seek bumps <see cref="Generation"/>, so data fetched for an older position is
 /// recognised and dropped. Mutated under the consumer's state lock.
 /// </summary>
@@ -14,6 +15,13 @@ internal sealed class PartitionState(TopicPartition partition)
 
     /// <summary>Next offset for the application; -1 while a reset is pending.</summary>
     public long Position { get; set; } = -1;
+
+    /// <summary>
+    /// Next offset after the records the application is done with: those handed out before its latest
+    /// call for the next record (Kafka's rule: a poll means the previous poll's records are processed).
+    /// What auto-commit commits; -1 while a reset is pending.
+    /// </summary>
+    public long ProcessedPosition { get; set; } = -1;
 
     public long FetchPosition { get; set; } = -1;
 
@@ -29,6 +37,7 @@ internal sealed class PartitionState(TopicPartition partition)
     public void SeekTo(long offset)
     {
         Position = offset;
+        ProcessedPosition = offset;
         FetchPosition = offset;
         PendingReset = null;
         Generation++;
@@ -37,6 +46,7 @@ internal sealed class PartitionState(TopicPartition partition)
     public void ResetTo(long special)
     {
         Position = -1;
+        ProcessedPosition = -1;
         FetchPosition = -1;
         PendingReset = special;
         Generation++;

@@ -64,4 +64,5 @@ public enum ErrorCode : short
     FencedMemberEpoch = 110,
     UnreleasedInstanceId = 111,
     StaleMemberEpoch = 113,
+    InvalidRegularExpression = 130,
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using LogBroker.Protocol;
 using LogBroker.Storage.Checkpoints;
 using Microsoft.Extensions.Logging;
@@ -7,28 +8,37 @@ namespace LogBroker.Storage.Cleaner;
 /// <summary>
 /// The <c>cleaner-offset-checkpoint</c> file of the data directory: per partition, the offset where its
 /// dirty part starts (everything below it was cleaned at least once). Kafka's format, through
-/// <see cref="OffsetCheckpointFile"/>. The file is rewritten after every change, under the lock, so
-/// writes land in the order of the changes; nothing on the append or fetch path waits for it.
+/// <see cref="OffsetCheckpointFile"/>. Every change is in memory at once and rewritten to the file
+/// before the call that made it returns. The lock over the offsets is never held while the file is
+/// written: writers take turns (one writes the latest state, covering every change before it), so
+/// files land in the order of the changes and readers never wait for the disk.
 /// <para>
 /// A truncation moves a partition's offset back to the new log end at once (offsets written again must
 /// be cleaned as dirty), and counts, so that a cleaning that ran across a truncation does not move the
 /// offset forward over the rewritten offsets when it finishes.
 /// </para>
 /// </summary>
+[SuppressMessage("Design", "CA1001", Justification = "The writers' semaphore never hands out its wait handle, so it holds nothing to dispose; a deleted log may be forgotten after the cleaner is disposed.")]
 internal sealed class CleanerCheckpoint
 {
     public const string FileName = "cleaner-offset-checkpoint";
 
     private readonly string _path;
     private readonly Lock _lock = new();
+    private readonly SemaphoreSlim _writer = new(1, 1);
     private readonly Dictionary<TopicPartition, long> _offsets;
     private readonly Dictionary<TopicPartition, int> _truncations = [];
+    private long _version;
+    private long _writtenVersion;
 
     private CleanerCheckpoint(string path, Dictionary<TopicPartition, long> offsets)
     {
         _path = path;
         _offsets = offsets;
     }
+
+    /// <summary>A test's hook, run by the writer just before it writes the file.</summary>
+    internal Action? BeforeWrite { get; set; }
 
     /// <summary>Reads the file in <paramref name="dataDirectory"/>. A damaged file is ignored: every log then counts as dirty from its start, which is safe.</summary>
     public static CleanerCheckpoint Load(string dataDirectory, ILogger logger)
@@ -69,6 +79,7 @@ internal sealed class CleanerCheckpoint
     /// <summary>Records that <paramref name="partition"/> is clean up to <paramref name="offset"/>, unless it was truncated since the cleaning began.</summary>
     public bool TryAdvance(TopicPartition partition, long offset, int truncationCountAtStart)
     {
+        long version;
         lock (_lock)
         {
             if (_truncations.GetValueOrDefault(partition) != truncationCountAtStart)
@@ -77,36 +88,78 @@ internal sealed class CleanerCheckpoint
             }
 
             _offsets[partition] = offset;
-            Write();
-            return true;
+            version = ++_version;
         }
+
+        WriteThrough(version);
+        return true;
     }
 
     /// <summary>After a truncation to <paramref name="logEndOffset"/>: the dirty part starts there at the latest.</summary>
     public void Truncate(TopicPartition partition, long logEndOffset)
     {
+        long version;
         lock (_lock)
         {
             _truncations[partition] = _truncations.GetValueOrDefault(partition) + 1;
-            if (_offsets.TryGetValue(partition, out var offset) && offset > logEndOffset)
+            if (!_offsets.TryGetValue(partition, out var offset) || offset <= logEndOffset)
             {
-                _offsets[partition] = logEndOffset;
-                Write();
+                return;
             }
+
+            _offsets[partition] = logEndOffset;
+            version = ++_version;
         }
+
+        WriteThrough(version);
     }
 
     /// <summary>Forgets a deleted partition, so a new one of the same name starts dirty from its start.</summary>
     public void Remove(TopicPartition partition)
     {
+        long version;
         lock (_lock)
         {
-            if (_offsets.Remove(partition))
+            if (!_offsets.Remove(partition))
             {
-                Write();
+                return;
             }
+
+            version = ++_version;
         }
+
+        WriteThrough(version);
     }
 
-    private void Write() => OffsetCheckpointFile.Write(_path, _offsets);
+    /// <summary>Returns once the file holds change <paramref name="version"/> or a later one, writing it if no other writer already has.</summary>
+    private void WriteThrough(long version)
+    {
+        _writer.Wait();
+        try
+        {
+            Dictionary<TopicPartition, long> snapshot;
+            long snapshotVersion;
+            lock (_lock)
+            {
+                if (_writtenVersion >= version)
+                {
+                    return;
+                }
+
+                snapshot = new Dictionary<TopicPartition, long>(_offsets);
+                snapshotVersion = _version;
+            }
+
+            BeforeWrite?.Invoke();
+            OffsetCheckpointFile.Write(_path, snapshot);
+            lock (_lock)
+            {
+                _writtenVersion = snapshotVersion;
+            }
+        }
+        finally
+        {
+            _writer.Release();
+        }
+    }
 }

@@ -84,11 +84,11 @@ public sealed class GroupsService(
         return response;
     }
 
-    public override Task<ListGroupsResponse> ListGroups(ListGroupsRequest request, ServerCallContext context)
+    public override async Task<ListGroupsResponse> ListGroups(ListGroupsRequest request, ServerCallContext context)
     {
         var response = new ListGroupsResponse();
-        response.Groups.AddRange(admin.List().Select(g => new GroupListing { GroupId = g.GroupId, State = g.State.ToString(), Members = g.Members }));
-        return Task.FromResult(response);
+        response.Groups.AddRange((await admin.ListAsync(context.CancellationToken)).Select(g => new GroupListing { GroupId = g.GroupId, State = g.State.ToString(), Members = g.Members }));
+        return response;
     }
 
     public override async Task<DescribeGroupsResponse> DescribeGroups(DescribeGroupsRequest request, ServerCallContext context)
@@ -119,6 +119,7 @@ public sealed class GroupsService(
                     LogEndOffset = p.LogEndOffset,
                     Lag = p.Lag,
                     MemberId = p.MemberId ?? string.Empty,
+                    CommittedMetadata = p.CommittedMetadata,
                 }));
             }
 

@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using LogBroker.Protocol;
 
 namespace LogBroker.Broker.Groups;
@@ -75,9 +74,9 @@ public sealed class ConsumerGroup(string groupId)
 
     /// <summary>
     /// Moves a member toward its target, given what it reports owning: partitions it was told to
-    /// revoke and no longer reports are released; target partitions nobody else holds are added; once
-    /// it has nothing left to revoke its epoch catches up with the target's. Returns the assignment to
-    /// send (its holdings minus what it must revoke) and whether anything changed.
+    /// revoke and no longer reports are released; once it has nothing left to revoke its epoch catches
+    /// up with the target's and it gets the target partitions nobody else holds. Returns the assignment
+    /// to send (its holdings minus what it must revoke) and whether anything changed.
     /// </summary>
     public (HashSet<TopicPartition> Assignment, bool Changed, bool Released) Reconcile(GroupMember member, IReadOnlySet<TopicPartition> owned, long nowMs)
     {
@@ -86,18 +85,8 @@ public sealed class ConsumerGroup(string groupId)
         var released = false;
         foreach (var p in member.Assigned.Where(p => !target.Contains(p) && !owned.Contains(p)).ToList())
         {
-            member.Assigned.Remove(p);
+            member.Release(p);
             changed = released = true;
-        }
-
-        var heldByOthers = Members.Values.Where(m => m != member).SelectMany(m => m.Assigned).ToHashSet();
-        foreach (var p in target)
-        {
-            if (!member.Assigned.Contains(p) && !heldByOthers.Contains(p))
-            {
-                member.Assigned.Add(p);
-                changed = true;
-            }
         }
 
         var revoking = member.Assigned.Any(p => !target.Contains(p));
@@ -112,6 +101,19 @@ public sealed class ConsumerGroup(string groupId)
                 member.MemberEpoch = TargetEpoch;
                 changed = true;
             }
+
+            // New partitions only come with the new epoch (as in Kafka): every partition is then
+            // handed over at an epoch above any at which this member held it before and let it go,
+            // so the epoch a commit carries tells which ownership it was made under.
+            var heldByOthers = Members.Values.Where(m => m != member).SelectMany(m => m.Assigned).ToHashSet();
+            foreach (var p in target)
+            {
+                if (!member.Assigned.Contains(p) && !heldByOthers.Contains(p))
+                {
+                    member.Acquire(p, member.MemberEpoch);
+                    changed = true;
+                }
+            }
         }
         else
         {
@@ -124,10 +126,9 @@ public sealed class ConsumerGroup(string groupId)
     private static HashSet<TopicPartition> Subscribed(GroupMember member, IReadOnlyDictionary<string, int> partitionCounts, Func<string, bool> topicExists)
     {
         var topics = new HashSet<string>(member.Topics.Where(topicExists), StringComparer.Ordinal);
-        if (!string.IsNullOrEmpty(member.TopicRegex))
+        if (member.TopicPattern is { } pattern)
         {
-            var regex = new Regex($"^(?:{member.TopicRegex})$", RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100));
-            topics.UnionWith(partitionCounts.Keys.Where(t => regex.IsMatch(t)));
+            topics.UnionWith(partitionCounts.Keys.Where(pattern.IsMatch));
         }
 
         var result = new HashSet<TopicPartition>();

@@ -7,8 +7,28 @@ namespace LogBroker.Broker.Groups;
 /// <summary>Listing, describing (with lag) and deleting the groups this broker coordinates.</summary>
 public sealed class GroupAdmin(GroupStore store, ReplicaManager replicas)
 {
-    public IReadOnlyList<(string GroupId, GroupState State, int Members)> List() =>
-        [.. store.Groups.OrderBy(g => g.GroupId, StringComparer.Ordinal).Select(g => (g.GroupId, g.State, g.Members.Count))];
+    /// <summary>Every group coordinated here, each read under its gate: heartbeats change members and assignments meanwhile.</summary>
+    public async Task<IReadOnlyList<(string GroupId, GroupState State, int Members)>> ListAsync(CancellationToken cancellationToken)
+    {
+        var result = new List<(string, GroupState, int)>();
+        foreach (var group in store.Groups.OrderBy(g => g.GroupId, StringComparer.Ordinal).ToList())
+        {
+            await group.Gate.WaitAsync(cancellationToken);
+            try
+            {
+                if (store.TryGet(group.GroupId, out var current) && current == group)
+                {
+                    result.Add((group.GroupId, group.State, group.Members.Count));
+                }
+            }
+            finally
+            {
+                group.Gate.Release();
+            }
+        }
+
+        return result;
+    }
 
     public async Task<(ErrorCode Error, string? Message, GroupDescription? Description)> DescribeAsync(string groupId, CancellationToken cancellationToken)
     {
@@ -18,12 +38,12 @@ public sealed class GroupAdmin(GroupStore store, ReplicaManager replicas)
             return (error, message, null);
         }
 
-        if (!store.TryGet(groupId, out var group))
+        var group = await store.LockAsync(groupId, create: false, cancellationToken);
+        if (group is null)
         {
             return (ErrorCode.GroupIdNotFound, $"group '{groupId}' does not exist", null);
         }
 
-        await group.Gate.WaitAsync(cancellationToken);
         try
         {
             var owners = group.Members.Values.SelectMany(m => m.Assigned.Select(p => (p, m.MemberId))).ToDictionary(x => x.p, x => x.MemberId);
@@ -34,10 +54,13 @@ public sealed class GroupAdmin(GroupStore store, ReplicaManager replicas)
                 .OrderBy(p => p.Topic, StringComparer.Ordinal).ThenBy(p => p.Partition)
                 .Select(p =>
                 {
-                    var committed = group.Offsets.TryGetValue(p, out var c) ? c.Offset : -1;
-                    var end = replicas.TryGetPartition(p, out var hosted) ? hosted.Log.HighWatermark : -1;
-                    var lag = end < 0 ? -1 : Math.Max(0, end - Math.Max(committed, 0));
-                    return new GroupPartitionDescription(p, committed, end, lag, owners.GetValueOrDefault(p));
+                    var committed = group.Offsets.TryGetValue(p, out var c) ? c : new CommittedOffset(-1, string.Empty, -1);
+                    var hosted = replicas.TryGetPartition(p, out var partition) ? partition.Log : null;
+                    var end = hosted?.HighWatermark ?? -1;
+
+                    // Without a committed offset a consumer can start no earlier than the log start.
+                    var lag = hosted is null ? -1 : Math.Max(0, end - (committed.Offset >= 0 ? committed.Offset : hosted.LogStartOffset));
+                    return new GroupPartitionDescription(p, committed.Offset, committed.Metadata, end, lag, owners.GetValueOrDefault(p));
                 })
                 .ToList();
             return (ErrorCode.None, null, new GroupDescription(group.GroupId, group.State, group.GroupEpoch, members, partitions));
@@ -57,12 +80,12 @@ public sealed class GroupAdmin(GroupStore store, ReplicaManager replicas)
             return (error, message);
         }
 
-        if (!store.TryGet(groupId, out var group))
+        var group = await store.LockAsync(groupId, create: false, cancellationToken);
+        if (group is null)
         {
             return (ErrorCode.GroupIdNotFound, $"group '{groupId}' does not exist");
         }
 
-        await group.Gate.WaitAsync(cancellationToken);
         try
         {
             if (group.Members.Count > 0)

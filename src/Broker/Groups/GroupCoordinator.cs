@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Google.Protobuf;
 using LogBroker.Broker.Cluster;
 using LogBroker.Broker.Groups.Records;
@@ -12,10 +13,10 @@ namespace LogBroker.Broker.Groups;
 /// leave by heartbeat; the coordinator computes the target assignment and moves each member toward
 /// it without ever giving a partition to two members at once. Heartbeats are long polls: one is held
 /// until its member's assignment changes, so rebalances take round trips, not heartbeat intervals.
-/// A sweeper removes members whose session ran out or who did not revoke within their rebalance
-/// timeout, and refreshes targets when subscribed topics gain partitions.
+/// A sweeper (GroupCoordinator.Sweep.cs) removes members whose session ran out or who did not revoke
+/// within their rebalance timeout, and refreshes targets when subscribed topics gain partitions.
 /// </summary>
-public sealed class GroupCoordinator(GroupStore store, TopicController topics, MetadataStore metadata, GroupCoordinatorOptions options, TimeProvider time, ILogger<GroupCoordinator> logger) : IAsyncDisposable
+public sealed partial class GroupCoordinator(GroupStore store, TopicController topics, MetadataStore metadata, GroupCoordinatorOptions options, TimeProvider time, ILogger<GroupCoordinator> logger) : IAsyncDisposable
 {
     private readonly CancellationTokenSource _stopping = new();
     private Task _sweeper = Task.CompletedTask;
@@ -62,7 +63,22 @@ public sealed class GroupCoordinator(GroupStore store, TopicController topics, M
             return Fail(request, ErrorCode.InvalidSessionTimeout, $"session timeout must be from {options.MinSessionTimeout.TotalMilliseconds} to {options.MaxSessionTimeout.TotalMilliseconds} ms");
         }
 
-        var group = store.GetOrCreate(request.GroupId);
+        // A join's subscription is checked before the group exists, so a refused join leaves nothing behind.
+        TopicPattern? joinPattern = null;
+        if (request.MemberEpoch == HeartbeatRequest.JoinEpoch && !TryPattern(request, null, out joinPattern, out var refused))
+        {
+            return refused;
+        }
+
+        // Only a join creates a group: any other heartbeat for a group that does not exist leaves none behind.
+        var group = await store.LockAsync(request.GroupId, create: request.MemberEpoch == HeartbeatRequest.JoinEpoch, CancellationToken.None);
+        if (group is null)
+        {
+            return request.MemberEpoch == HeartbeatRequest.LeaveEpoch
+                ? new HeartbeatResult(ErrorCode.None, null, request.MemberId, HeartbeatRequest.LeaveEpoch, options.HeartbeatInterval, [])
+                : Fail(request, ErrorCode.UnknownMemberId, $"member {request.MemberId} is not in group '{request.GroupId}'; join with epoch 0");
+        }
+
         var wait = request.MaxWait < options.HeartbeatInterval ? request.MaxWait : options.HeartbeatInterval;
         var deadline = Now + (long)wait.TotalMilliseconds;
         var first = true;
@@ -70,7 +86,11 @@ public sealed class GroupCoordinator(GroupStore store, TopicController topics, M
         while (true)
         {
             Task changed;
-            await group.Gate.WaitAsync(CancellationToken.None);
+            if (!first)
+            {
+                await group.Gate.WaitAsync(CancellationToken.None);
+            }
+
             try
             {
                 if (parked)
@@ -85,7 +105,7 @@ public sealed class GroupCoordinator(GroupStore store, TopicController topics, M
                 if (first)
                 {
                     first = false;
-                    var early = Apply(group, request);
+                    var early = Apply(group, request, joinPattern);
                     if (early is not null)
                     {
                         return early;
@@ -155,7 +175,7 @@ public sealed class GroupCoordinator(GroupStore store, TopicController topics, M
     private long Now => time.GetUtcNow().ToUnixTimeMilliseconds();
 
     /// <summary>Join, leave, temporary leave, epoch check and subscription update; a result ends the call early.</summary>
-    private HeartbeatResult? Apply(ConsumerGroup group, HeartbeatRequest request)
+    private HeartbeatResult? Apply(ConsumerGroup group, HeartbeatRequest request, TopicPattern? joinPattern)
     {
         group.Members.TryGetValue(request.MemberId, out var member);
         switch (request.MemberEpoch)
@@ -178,7 +198,7 @@ public sealed class GroupCoordinator(GroupStore store, TopicController topics, M
                 return new HeartbeatResult(ErrorCode.None, null, request.MemberId, HeartbeatRequest.StaticLeaveEpoch, options.HeartbeatInterval, []);
 
             case HeartbeatRequest.JoinEpoch:
-                return Join(group, request, member);
+                return Join(group, request, member, joinPattern);
 
             default:
                 if (member is null)
@@ -191,12 +211,17 @@ public sealed class GroupCoordinator(GroupStore store, TopicController topics, M
                     return Fail(request, ErrorCode.FencedMemberEpoch, $"member epoch {request.MemberEpoch} is not the current {member.MemberEpoch}; rejoin with epoch 0");
                 }
 
-                UpdateSubscription(group, member, request);
+                if (!TryPattern(request, member.TopicPattern, out var pattern, out var refused))
+                {
+                    return refused;
+                }
+
+                UpdateSubscription(group, member, request, pattern);
                 return null;
         }
     }
 
-    private HeartbeatResult? Join(ConsumerGroup group, HeartbeatRequest request, GroupMember? existing)
+    private HeartbeatResult? Join(ConsumerGroup group, HeartbeatRequest request, GroupMember? existing, TopicPattern? pattern)
     {
         var records = new List<(GroupRecordKey, IMessage?)>();
         var member = existing;
@@ -205,14 +230,17 @@ public sealed class GroupCoordinator(GroupStore store, TopicController topics, M
         {
             if (previous.AwayUntilMs is null && previous.IsAlive(Now))
             {
-                return Fail(request, ErrorCode.UnreleasedInstanceId, $"instance id '{request.InstanceId}' is still used by member {previous.MemberId}; it must leave first");
+                // Kafka's answer (KIP-848): the old member may still be running. The new one retries;
+                // if the old one's session ends meanwhile, it is held for the new one (see Sweep).
+                previous.ReplacementRefusedAtMs = Now;
+                return Fail(request, ErrorCode.UnreleasedInstanceId, $"instance id '{request.InstanceId}' is still used by member {previous.MemberId}; it must leave first, or its session end");
             }
 
             // A static member back under a new member id takes over its partitions and epoch.
             group.Members.Remove(previous.MemberId);
             records.Add(OffsetsLog.Member(group.GroupId, previous.MemberId, null));
             member = new GroupMember(request.MemberId) { MemberEpoch = previous.MemberEpoch, PreviousEpoch = previous.MemberEpoch };
-            member.Assigned.UnionWith(previous.Assigned);
+            member.TakeOver(previous);
             logger.LogInformation("Static member {InstanceId} of group {Group} is back as {MemberId}", request.InstanceId, group.GroupId, request.MemberId);
         }
         else if (member is null)
@@ -222,7 +250,7 @@ public sealed class GroupCoordinator(GroupStore store, TopicController topics, M
         }
         else
         {
-            member.Assigned.IntersectWith(request.Owned); // a rejoining member gave up what it no longer owns
+            member.ReleaseAllBut(request.Owned); // a rejoining member gave up what it no longer owns
         }
 
         member.InstanceId = request.InstanceId;
@@ -230,25 +258,52 @@ public sealed class GroupCoordinator(GroupStore store, TopicController topics, M
         member.LastSeenMs = Now;
         group.Members[member.MemberId] = member;
         group.GroupEpoch++;
-        UpdateSubscription(group, member, request, force: true);
+        UpdateSubscription(group, member, request, pattern, force: true);
         records.Add(OffsetsLog.GroupEpoch(group.GroupId, group.GroupEpoch));
         records.Add(OffsetsLog.Member(group.GroupId, member.MemberId, member));
         Persist(group, [.. records]);
         return null;
     }
 
-    private void UpdateSubscription(ConsumerGroup group, GroupMember member, HeartbeatRequest request, bool force = false)
+    /// <summary>
+    /// The request's regex subscription compiled, or the member's current one when it is unchanged (so a
+    /// pattern is compiled once, not per heartbeat); a pattern that does not parse refuses the request.
+    /// </summary>
+    private bool TryPattern(HeartbeatRequest request, TopicPattern? current, out TopicPattern? pattern, [NotNullWhen(false)] out HeartbeatResult? refused)
+    {
+        refused = null;
+        pattern = null;
+        if (string.IsNullOrEmpty(request.TopicRegex))
+        {
+            return true;
+        }
+
+        if (current is not null && current.Pattern == request.TopicRegex)
+        {
+            pattern = current;
+            return true;
+        }
+
+        if (TopicPattern.TryParse(request.TopicRegex, out pattern, out var error))
+        {
+            return true;
+        }
+
+        refused = Fail(request, ErrorCode.InvalidRegularExpression, $"group '{request.GroupId}': {error}");
+        return false;
+    }
+
+    private void UpdateSubscription(ConsumerGroup group, GroupMember member, HeartbeatRequest request, TopicPattern? pattern, bool force = false)
     {
         member.SessionTimeout = request.SessionTimeout;
         member.RebalanceTimeout = request.RebalanceTimeout;
-        var regex = string.IsNullOrEmpty(request.TopicRegex) ? null : request.TopicRegex;
-        if (!force && member.Topics.SequenceEqual(request.Topics) && member.TopicRegex == regex)
+        if (!force && member.Topics.SequenceEqual(request.Topics) && member.TopicPattern == pattern)
         {
             return;
         }
 
         member.Topics = [.. request.Topics];
-        member.TopicRegex = regex;
+        member.TopicPattern = pattern;
         if (!force)
         {
             group.GroupEpoch++;
@@ -277,58 +332,6 @@ public sealed class GroupCoordinator(GroupStore store, TopicController topics, M
     }
 
     private void Persist(ConsumerGroup group, params (GroupRecordKey, IMessage?)[] records) => store.Log.Append(group.GroupId, records);
-
-    private async Task SweepAsync()
-    {
-        using var timer = new PeriodicTimer(options.SweepInterval, time);
-        try
-        {
-            while (await timer.WaitForNextTickAsync(_stopping.Token))
-            {
-                var metadataChanged = Interlocked.Exchange(ref _metadataChanged, 0) == 1;
-                foreach (var group in store.Groups)
-                {
-                    await group.Gate.WaitAsync(_stopping.Token);
-                    try
-                    {
-                        Sweep(group, metadataChanged);
-                    }
-                    catch (IOException e)
-                    {
-                        logger.LogError(e, "Sweeping group {Group} failed", group.GroupId);
-                    }
-                    finally
-                    {
-                        group.Gate.Release();
-                    }
-                }
-            }
-        }
-        catch (OperationCanceledException)
-        {
-        }
-    }
-
-    private void Sweep(ConsumerGroup group, bool metadataChanged)
-    {
-        var now = Now;
-        foreach (var member in group.Members.Values.ToList())
-        {
-            if (!member.IsAlive(now))
-            {
-                RemoveMember(group, member, member.AwayUntilMs is null ? "missed its session timeout" : "did not come back in time");
-            }
-            else if (member.RevocationDeadlineMs is { } deadline && now > deadline)
-            {
-                RemoveMember(group, member, "did not revoke within its rebalance timeout");
-            }
-        }
-
-        if (metadataChanged && group.Members.Count > 0)
-        {
-            Refresh(group);
-        }
-    }
 
     private HeartbeatResult Fail(HeartbeatRequest request, ErrorCode error, string message) =>
         new(error, message, request.MemberId, request.MemberEpoch, options.HeartbeatInterval, []);

@@ -19,5 +19,5 @@ public sealed record GroupMemberDescription(
     IReadOnlyCollection<TopicPartition> Assignment,
     IReadOnlyCollection<TopicPartition> TargetAssignment);
 
-/// <summary>One partition of a group: committed offset (-1 if none), the log end consumers can reach, lag, and the member that owns it (if any).</summary>
-public sealed record GroupPartitionDescription(TopicPartition Partition, long CommittedOffset, long LogEndOffset, long Lag, string? MemberId);
+/// <summary>One partition of a group: committed offset (-1 if none) and its metadata, the log end consumers can reach, lag, and the member that owns it (if any).</summary>
+public sealed record GroupPartitionDescription(TopicPartition Partition, long CommittedOffset, string CommittedMetadata, long LogEndOffset, long Lag, string? MemberId);

@@ -27,6 +27,35 @@ public sealed class GroupStore(OffsetsLog log, MetadataStore metadata, BrokerIde
 
     public void Remove(ConsumerGroup group) => _groups.TryRemove(KeyValuePair.Create(group.GroupId, group));
 
+    /// <summary>
+    /// The group with its gate held: the existing one, or (when <paramref name="create"/>) a new one;
+    /// null when it does not exist and is not to be created. Never a group that was removed (deleted)
+    /// while this waited for its gate, whose changes would be lost.
+    /// </summary>
+    public async Task<ConsumerGroup?> LockAsync(string groupId, bool create, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            ConsumerGroup? group;
+            if (create)
+            {
+                group = GetOrCreate(groupId);
+            }
+            else if (!TryGet(groupId, out group))
+            {
+                return null;
+            }
+
+            await group.Gate.WaitAsync(cancellationToken);
+            if (TryGet(groupId, out var current) && current == group)
+            {
+                return group;
+            }
+
+            group.Gate.Release();
+        }
+    }
+
     /// <summary>Whether this broker may serve the group now; otherwise the error a client retries on.</summary>
     public (ErrorCode Error, string? Message) CheckCoordinator(string groupId)
     {
@@ -71,6 +100,26 @@ public sealed class GroupStore(OffsetsLog log, MetadataStore metadata, BrokerIde
     public IReadOnlyDictionary<string, int> PartitionCounts() =>
         metadata.Topics.Values.Where(t => !t.IsInternal).ToDictionary(t => t.Name, t => t.PartitionCount, StringComparer.Ordinal);
 
+    /// <summary>
+    /// A stored subscription regex, compiled; one that does not parse (written before subscriptions were
+    /// checked) is dropped with a warning rather than failing every refresh of its group.
+    /// </summary>
+    private TopicPattern? Pattern(GroupRecordKey key, string regex)
+    {
+        if (string.IsNullOrEmpty(regex))
+        {
+            return null;
+        }
+
+        if (TopicPattern.TryParse(regex, out var pattern, out var error))
+        {
+            return pattern;
+        }
+
+        logger.LogWarning("Member {MemberId} of group {Group} was stored with a subscription that cannot be used ({Error}); it subscribes to nothing by regex until it sends a valid one", key.MemberId, key.Group, error);
+        return null;
+    }
+
     private void Apply(GroupRecordKey key, ReadOnlyMemory<byte>? value, long nowMs)
     {
         var group = GetOrCreate(key.Group);
@@ -102,7 +151,7 @@ public sealed class GroupStore(OffsetsLog log, MetadataStore metadata, BrokerIde
                         MemberEpoch = stored.MemberEpoch,
                         PreviousEpoch = stored.MemberEpoch,
                         Topics = [.. stored.Topics],
-                        TopicRegex = string.IsNullOrEmpty(stored.Regex) ? null : stored.Regex,
+                        TopicPattern = Pattern(key, stored.Regex),
                         SessionTimeout = TimeSpan.FromMilliseconds(stored.SessionTimeoutMs),
                         RebalanceTimeout = TimeSpan.FromMilliseconds(stored.RebalanceTimeoutMs),
                         LastSeenMs = nowMs,
@@ -111,7 +160,9 @@ public sealed class GroupStore(OffsetsLog log, MetadataStore metadata, BrokerIde
                     {
                         foreach (var p in assigned.Partitions)
                         {
-                            member.Assigned.Add(new TopicPartition(assigned.Topic, p));
+                            // The epoch each was handed over at is not stored: the member's epoch is a
+                            // safe stand-in (commits from before it are refused and retried).
+                            member.Acquire(new TopicPartition(assigned.Topic, p), stored.MemberEpoch);
                         }
                     }
 

@@ -7,9 +7,11 @@ using LogBroker.Protocol.Errors;
 namespace LogBroker.Broker.Groups;
 
 /// <summary>
-/// Committed offsets: commits from members (checked against their member epoch, so a fenced member
-/// cannot move the group's position) or from tools when the group has no members; fetches; and the
-/// operator's reset, refused while the group has members unless forced.
+/// Committed offsets: commits from members or from tools when the group has no members; fetches; and
+/// the operator's reset, refused while the group has members unless forced. A member commits only the
+/// partitions it holds, at an epoch no older than the one it was handed each of them at, so neither a
+/// fenced member nor a late commit from an earlier ownership (its auto-commit landing after it let the
+/// partition go) can move the position of the partition's next owner.
 /// </summary>
 public sealed class OffsetManager(GroupStore store, ReplicaManager replicas, GroupCoordinatorOptions options, TimeProvider time)
 {
@@ -21,14 +23,30 @@ public sealed class OffsetManager(GroupStore store, ReplicaManager replicas, Gro
             return (error, message, []);
         }
 
-        var group = store.GetOrCreate(groupId);
-        await group.Gate.WaitAsync(cancellationToken);
+        var group = await store.LockAsync(groupId, create: false, cancellationToken);
+        if (group is null)
+        {
+            // A group is created by what it stores: a refused commit leaves nothing behind.
+            if (!string.IsNullOrEmpty(memberId))
+            {
+                return (ErrorCode.UnknownMemberId, $"member {memberId} is not in group '{groupId}' (it was fenced or left)", []);
+            }
+
+            var refusals = offsets.Select(o => (o.Partition, Check: Check(o, null, memberEpoch))).ToList();
+            if (refusals.All(r => r.Check.Error != ErrorCode.None))
+            {
+                return (ErrorCode.None, null, [.. refusals.Select(r => new OffsetCommitOutcome(r.Partition, r.Check.Error, r.Check.Message))]);
+            }
+
+            group = (await store.LockAsync(groupId, create: true, cancellationToken))!;
+        }
+
         try
         {
-            var fence = CheckMember(group, memberId, memberEpoch);
-            if (fence.Error != ErrorCode.None)
+            var (fence, reason, member) = CheckMember(group, memberId, memberEpoch);
+            if (fence != ErrorCode.None)
             {
-                return (fence.Error, fence.Message, []);
+                return (fence, reason, []);
             }
 
             var now = time.GetUtcNow().ToUnixTimeMilliseconds();
@@ -37,7 +55,7 @@ public sealed class OffsetManager(GroupStore store, ReplicaManager replicas, Gro
             var accepted = new List<(TopicPartition, CommittedOffset)>();
             foreach (var entry in offsets)
             {
-                var refusal = Check(entry);
+                var refusal = Check(entry, member, memberEpoch);
                 results.Add(new OffsetCommitOutcome(entry.Partition, refusal.Error, refusal.Message));
                 if (refusal.Error == ErrorCode.None)
                 {
@@ -111,11 +129,11 @@ public sealed class OffsetManager(GroupStore store, ReplicaManager replicas, Gro
             return (ErrorCode.UnknownTopicOrPartition, $"topic '{topic}' has {count} partition(s); partition {missing.Partition} does not exist", new Dictionary<TopicPartition, CommittedOffset>());
         }
 
-        var group = store.GetOrCreate(groupId);
-        await group.Gate.WaitAsync(cancellationToken);
+        // A dry run of a group that does not exist computes from no offsets and creates nothing.
+        var group = await store.LockAsync(groupId, create: !dryRun, cancellationToken);
         try
         {
-            if (group.Members.Count > 0 && !force)
+            if (group is not null && group.Members.Count > 0 && !force)
             {
                 return (ErrorCode.NonEmptyGroup, $"group '{groupId}' has {group.Members.Count} active member(s); stop them or force the reset", new Dictionary<TopicPartition, CommittedOffset>());
             }
@@ -136,13 +154,13 @@ public sealed class OffsetManager(GroupStore store, ReplicaManager replicas, Gro
                     OffsetResetKind.Latest => log.HighWatermark,
                     OffsetResetKind.Timestamp => log.FindOffsetByTimestamp(spec.Value)?.Offset ?? log.HighWatermark,
                     OffsetResetKind.Offset => spec.Value,
-                    OffsetResetKind.ShiftBy => (group.Offsets.TryGetValue(partition, out var current) ? current.Offset : log.HighWatermark) + spec.Value,
+                    OffsetResetKind.ShiftBy => (group is not null && group.Offsets.TryGetValue(partition, out var current) ? current.Offset : log.HighWatermark) + spec.Value,
                     _ => log.HighWatermark,
                 };
                 result[partition] = new CommittedOffset(Math.Clamp(target, log.LogStartOffset, log.HighWatermark), string.Empty, now);
             }
 
-            if (!dryRun)
+            if (group is not null && !dryRun)
             {
                 store.Log.Append(groupId, [.. result.Select(kv => OffsetsLog.OffsetCommit(groupId, kv.Key, kv.Value))]);
                 foreach (var (partition, committed) in result)
@@ -155,36 +173,50 @@ public sealed class OffsetManager(GroupStore store, ReplicaManager replicas, Gro
         }
         finally
         {
-            group.Gate.Release();
+            group?.Gate.Release();
         }
     }
 
-    private static (ErrorCode Error, string? Message) CheckMember(ConsumerGroup group, string memberId, int memberEpoch)
+    /// <summary>The committing member (null for a tool's commit to a group without members), or why the whole commit is refused.</summary>
+    private static (ErrorCode Error, string? Message, GroupMember? Member) CheckMember(ConsumerGroup group, string memberId, int memberEpoch)
     {
         if (string.IsNullOrEmpty(memberId))
         {
             return group.Members.Count == 0
-                ? (ErrorCode.None, null)
-                : (ErrorCode.UnknownMemberId, $"group '{group.GroupId}' has members: commits must come from one of them");
+                ? (ErrorCode.None, null, null)
+                : (ErrorCode.UnknownMemberId, $"group '{group.GroupId}' has members: commits must come from one of them", null);
         }
 
         if (!group.Members.TryGetValue(memberId, out var member))
         {
-            return (ErrorCode.UnknownMemberId, $"member {memberId} is not in group '{group.GroupId}' (it was fenced or left)");
+            return (ErrorCode.UnknownMemberId, $"member {memberId} is not in group '{group.GroupId}' (it was fenced or left)", null);
         }
 
         if (memberEpoch > member.MemberEpoch)
         {
-            return (ErrorCode.FencedMemberEpoch, $"member epoch {memberEpoch} is ahead of the coordinator's {member.MemberEpoch}");
+            return (ErrorCode.FencedMemberEpoch, $"member epoch {memberEpoch} is ahead of the coordinator's {member.MemberEpoch}", null);
         }
 
         return memberEpoch < member.PreviousEpoch
-            ? (ErrorCode.StaleMemberEpoch, $"member epoch {memberEpoch} is stale (current {member.MemberEpoch}); heartbeat and retry")
-            : (ErrorCode.None, null);
+            ? (ErrorCode.StaleMemberEpoch, $"member epoch {memberEpoch} is stale (current {member.MemberEpoch}); heartbeat and retry", null)
+            : (ErrorCode.None, null, member);
     }
 
-    private (ErrorCode Error, string? Message) Check(OffsetCommitEntry entry)
+    /// <summary>
+    /// One partition of a commit. A member's commit for a partition it does not hold, or holds only
+    /// since a later epoch than the commit was made at, is refused with STALE_MEMBER_EPOCH, as Kafka
+    /// refuses it per partition (KIP-1251): the committer's view of its assignment is out of date; the
+    /// partition's offsets belong to whoever owns it now.
+    /// </summary>
+    private (ErrorCode Error, string? Message) Check(OffsetCommitEntry entry, GroupMember? member, int memberEpoch)
     {
+        if (member is not null && !member.HeldSince(entry.Partition, memberEpoch, out var assignmentEpoch))
+        {
+            return member.Assigned.Contains(entry.Partition)
+                ? (ErrorCode.StaleMemberEpoch, $"{entry.Partition} was assigned to member {member.MemberId} at epoch {assignmentEpoch}, after epoch {memberEpoch} of this commit")
+                : (ErrorCode.StaleMemberEpoch, $"{entry.Partition} is not assigned to member {member.MemberId}; its owner commits its offsets");
+        }
+
         if (entry.Offset < 0)
         {
             return (ErrorCode.InvalidRequest, $"offset {entry.Offset} for {entry.Partition} is negative");

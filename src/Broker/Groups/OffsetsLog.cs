@@ -10,9 +10,10 @@ namespace LogBroker.Broker.Groups;
 /// The internal compacted topic <c>__consumer_offsets</c>: group state written as keyed records (an
 /// offset commit, a member, the group epoch; a tombstone deletes) and read back in order to rebuild
 /// that state after a restart. Writes go through the partition's normal append path, so they are
-/// durable exactly as produced records are.
+/// durable exactly as produced records are. Records are stamped by the broker's <see cref="TimeProvider"/>,
+/// the clock commit timestamps and session timeouts also go by.
 /// </summary>
-public sealed class OffsetsLog(ReplicaManager replicas, int partitionCount)
+public sealed class OffsetsLog(ReplicaManager replicas, int partitionCount, TimeProvider time)
 {
     public const string TopicName = "__consumer_offsets";
 
@@ -38,7 +39,7 @@ public sealed class OffsetsLog(ReplicaManager replicas, int partitionCount)
         }
 
         using var builder = new RecordBatchBuilder();
-        var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         foreach (var (key, value) in records)
         {
             builder.Append(now, key.ToByteArray(), value?.ToByteArray(), valueIsNull: value is null);

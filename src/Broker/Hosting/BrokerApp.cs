@@ -117,6 +117,7 @@ public static class BrokerApp
                     FlushCheckInterval = TimeSpan.FromMilliseconds(options.FlushCheckIntervalMs),
                     RetentionCheckInterval = TimeSpan.FromMilliseconds(options.RetentionCheckIntervalMs),
                     CheckpointInterval = TimeSpan.FromMilliseconds(options.CheckpointIntervalMs),
+                    Cleaner = options.Cleaner.ToCleanerOptions(),
                 },
                 topic => metadata.Topics.TryGetValue(topic, out var spec) ? configs.Resolve(spec) : null,
                 sp.GetRequiredService<ILoggerFactory>(),
@@ -134,7 +135,7 @@ public static class BrokerApp
             MaxSessionTimeout = TimeSpan.FromMilliseconds(options.GroupMaxSessionTimeoutMs),
         };
         services.AddSingleton(groupOptions);
-        services.AddSingleton(sp => new OffsetsLog(sp.GetRequiredService<ReplicaManager>(), groupOptions.OffsetsTopicPartitions));
+        services.AddSingleton(sp => new OffsetsLog(sp.GetRequiredService<ReplicaManager>(), groupOptions.OffsetsTopicPartitions, TimeProvider.System));
         services.AddSingleton<GroupStore>();
         services.AddSingleton(sp => new GroupCoordinator(
             sp.GetRequiredService<GroupStore>(),

@@ -63,6 +63,9 @@ public sealed class BrokerOptions
     /// <summary>Broker-wide topic config defaults, by Kafka topic config name (e.g. <c>retention.ms</c>, <c>flush.ms</c>).</summary>
     public Dictionary<string, string> TopicDefaults { get; set; } = [];
 
+    /// <summary>Bounds on the log cleaner (the <c>LogBroker:Cleaner</c> section).</summary>
+    public CleanerSettings Cleaner { get; set; } = new();
+
     public string DataDirectoryFullPath => Path.GetFullPath(DataDirectory);
 
     /// <summary>Checks every setting; throws with a message naming the bad one.</summary>
@@ -77,6 +80,7 @@ public sealed class BrokerOptions
         Require(!string.IsNullOrWhiteSpace(DataDirectory), "DataDirectory must be set");
         Require(OffsetsTopicPartitions is >= 1 and <= 1000, "OffsetsTopicPartitions must be from 1 to 1000");
         Require(GroupHeartbeatIntervalMs > 0 && GroupMinSessionTimeoutMs > 0 && GroupMaxSessionTimeoutMs >= GroupMinSessionTimeoutMs, "group timeouts must be positive, min not above max");
+        Cleaner.Validate();
         if (!TopicConfigKeys.TryApply(LogConfig.Default, TopicDefaults, out var defaults, out var error))
         {
             throw new InvalidOperationException($"LogBroker:TopicDefaults: {error}");

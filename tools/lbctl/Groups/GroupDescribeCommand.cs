@@ -9,7 +9,7 @@ namespace LogBroker.Lbctl.Groups;
 /// <summary>
 /// <c>lbctl group describe GROUP</c>: the group's state, epoch and coordinator; each member with its
 /// subscription and assigned partitions; and per partition the committed offset, the log end (high
-/// watermark), the lag between them and the member that owns it.
+/// watermark), the lag between them, the member that owns it and the metadata committed with the offset.
 /// </summary>
 internal static class GroupDescribeCommand
 {
@@ -62,10 +62,10 @@ internal static class GroupDescribeCommand
             return;
         }
 
-        var partitions = new HumanTable("TOPIC", "PARTITION", "COMMITTED", "LOG END", "LAG", "MEMBER");
+        var partitions = new HumanTable("TOPIC", "PARTITION", "COMMITTED", "LOG END", "LAG", "MEMBER", "METADATA");
         foreach (var p in group.Partitions)
         {
-            partitions.Row(p.Topic, p.Partition, NoneIfNegative(p.CommittedOffset), NoneIfNegative(p.LogEndOffset), NoneIfNegative(p.Lag), p.MemberId);
+            partitions.Row(p.Topic, p.Partition, NoneIfNegative(p.CommittedOffset), NoneIfNegative(p.LogEndOffset), NoneIfNegative(p.Lag), p.MemberId, p.Metadata is { Length: > 0 } metadata ? metadata : null);
         }
 
         partitions.WriteTo(context.IO.Console);
@@ -89,7 +89,7 @@ internal static class GroupDescribeCommand
             g.CoordinatorId,
             g.TotalLag,
             [.. g.Members.Select(m => new MemberView(m.MemberId, m.InstanceId, m.MemberEpoch, m.SubscribedTopics, m.SubscribedTopicRegex, Sorted(m.Assignment), Sorted(m.TargetAssignment)))],
-            [.. g.Partitions.Select(p => new PartitionLagView(p.TopicPartition.Topic, p.TopicPartition.Partition, p.CommittedOffset, p.LogEndOffset, p.Lag, p.MemberId))]);
+            [.. g.Partitions.Select(p => new PartitionLagView(p.TopicPartition.Topic, p.TopicPartition.Partition, p.CommittedOffset, p.LogEndOffset, p.Lag, p.MemberId, p.CommittedMetadata))]);
 
         private static List<PartitionView> Sorted(IEnumerable<TopicPartition> partitions) =>
             [.. partitions.Order().Select(p => new PartitionView(p.Topic, p.Partition))];
@@ -100,6 +100,6 @@ internal static class GroupDescribeCommand
 
     private sealed record PartitionView(string Topic, int Partition);
 
-    /// <summary>Committed offset -1: none; log end and lag -1: the partition's log is not hosted by the coordinator.</summary>
-    private sealed record PartitionLagView(string Topic, int Partition, long CommittedOffset, long LogEndOffset, long Lag, string? MemberId);
+    /// <summary>Committed offset -1: none; log end and lag -1: the partition's log is not hosted by the coordinator; metadata empty when none was committed.</summary>
+    private sealed record PartitionLagView(string Topic, int Partition, long CommittedOffset, long LogEndOffset, long Lag, string? MemberId, string Metadata);
 }
