@@ -76,7 +76,8 @@ public class InFlightBudgetTests(ITestOutputHelper output)
         Assert.All(results, r => Assert.Equal(0, r.Topics[0].Partitions[0].ErrorCode));
         var growth = peak - baseline;
         output.WriteLine($"broker RssAnon: baseline {baseline / MiB} MiB, peak {peak / MiB} MiB while {Calls * batch.Length / MiB} MiB was offered at once");
-        Assert.True(growth < 200L * MiB, $"RssAnon grew by {growth / MiB} MiB with an 8 MiB connection budget");
+        // Bounded by the budget plus the connection's 64 MiB HTTP/2 window of unread bytes; without the budget it grows by all that was offered.
+        Assert.True(growth < 256L * MiB, $"RssAnon grew by {growth / MiB} MiB with an 8 MiB connection budget");
     }
 
     private static async Task CreateTopic(string address, string name, int maxMessageBytes)

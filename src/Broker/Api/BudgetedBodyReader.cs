@@ -11,13 +11,15 @@ namespace LogBroker.Broker.Api;
 /// WINDOW_UPDATE for them and the client stops sending. What a connection holds unread is bounded by
 /// its flow-control window, and what the broker holds in messages by the budget.
 /// <para>
-/// A message's charge ends when the call comes back to read more after consuming it, or when the
-/// call ends: the handlers read a stream one message at a time and are done with a request before
-/// they read the next. At most one charged message is handed on beyond what is consumed, so a
-/// message never waits behind a later one of its own call. One call, one reader at a time.
+/// A message's charge ends when the call ends, or, for a call that streams requests
+/// (<paramref name="streamsRequests"/>), when it comes back to read more after consuming it: the
+/// handlers read a stream one message at a time and are done with a request before they read the
+/// next. A unary handler runs after its one message is read, so that charge lasts the whole call. At
+/// most one charged message is handed on beyond what is consumed, so a message never waits behind a
+/// later one of its own call. One call, one reader at a time.
 /// </para>
 /// </summary>
-public sealed class BudgetedBodyReader(PipeReader inner, InFlightLimiter.ConnectionScope scope, CancellationToken aborted) : PipeReader, IDisposable
+public sealed class BudgetedBodyReader(PipeReader inner, InFlightLimiter.ConnectionScope scope, bool streamsRequests, CancellationToken aborted) : PipeReader, IDisposable
 {
     /// <summary>gRPC's message prefix: a compressed-flag byte and a big-endian u32 length.</summary>
     private const int PrefixLength = 5;
@@ -34,9 +36,9 @@ public sealed class BudgetedBodyReader(PipeReader inner, InFlightLimiter.Connect
 
     public override async ValueTask<ReadResult> ReadAsync(CancellationToken cancellationToken = default)
     {
-        if (_charged is not null && _consumed >= _chargedEnd)
+        if (streamsRequests && _charged is not null && _consumed >= _chargedEnd)
         {
-            _charged.Dispose(); // consumed, and the call is back for more: it is done with that message
+            _charged.Dispose(); // consumed, and the stream is back for more: it is done with that message
             _charged = null;
         }
 

@@ -1,4 +1,6 @@
 using System.IO.Pipelines;
+using Grpc.AspNetCore.Server;
+using Grpc.Core;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 
@@ -7,7 +9,8 @@ namespace LogBroker.Broker.Api;
 /// <summary>
 /// Puts every gRPC request body behind a <see cref="BudgetedBodyReader"/> charged to the call's
 /// connection, so request bytes are reserved before they are buffered and released when the call is
-/// done with them. Runs before routing, on the gRPC listener's requests only.
+/// done with them. Runs after routing (the endpoint says whether the call streams requests), on gRPC
+/// requests only.
 /// </summary>
 public sealed class RequestBudgetMiddleware(RequestDelegate next, InFlightLimiter limiter)
 {
@@ -20,8 +23,10 @@ public sealed class RequestBudgetMiddleware(RequestDelegate next, InFlightLimite
             return;
         }
 
+        var method = context.GetEndpoint()?.Metadata.GetMetadata<GrpcMethodMetadata>()?.Method.Type;
+        var streamsRequests = method is MethodType.ClientStreaming or MethodType.DuplexStreaming;
         using var scope = limiter.Enter(context.Connection.Id);
-        using var reader = new BudgetedBodyReader(body.Reader, scope, context.RequestAborted);
+        using var reader = new BudgetedBodyReader(body.Reader, scope, streamsRequests, context.RequestAborted);
         context.Features.Set<IRequestBodyPipeFeature>(new BodyPipe(reader));
         try
         {
