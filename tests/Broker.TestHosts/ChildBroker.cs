@@ -168,18 +168,6 @@ public sealed class ChildBroker : IAsyncDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    /// <summary>src/Broker's own build output, found from the repository root above the test binaries.</summary>
-    private static string BrokerDll()
-    {
-        var testDir = AppContext.BaseDirectory; // .../tests/Broker.Tests/bin/{Configuration}/net10.0/
-        var configuration = new DirectoryInfo(testDir).Parent!.Name;
-        var root = new DirectoryInfo(testDir);
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "LogBroker.sln")))
-        {
-            root = root.Parent;
-        }
-
-        var dll = Path.Combine(root?.FullName ?? throw new InvalidOperationException("repository root not found"), "src", "Broker", "bin", configuration, "net10.0", "LogBroker.Broker.dll");
-        return File.Exists(dll) ? dll : throw new FileNotFoundException($"build src/Broker first ({configuration})", dll);
-    }
+    /// <summary>src/Broker's own build output.</summary>
+    private static string BrokerDll() => RepositoryFiles.BuiltDll(Path.Combine("src", "Broker"), "LogBroker.Broker");
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using LogBroker.Testing;
 
 namespace LogBroker.Lbctl.Tests;
 
@@ -121,18 +122,6 @@ public sealed class ToolProcess : IDisposable
         }
     }
 
-    /// <summary>tools/NAME's own build output, found from the repository root above the test binaries.</summary>
-    private static string BuiltDll(string tool)
-    {
-        var testDir = AppContext.BaseDirectory; // .../tests/X.Tests/bin/{Configuration}/net10.0/
-        var configuration = new DirectoryInfo(testDir).Parent!.Name;
-        var root = new DirectoryInfo(testDir);
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "LogBroker.sln")))
-        {
-            root = root.Parent;
-        }
-
-        var dll = Path.Combine(root?.FullName ?? throw new InvalidOperationException("repository root not found"), "tools", tool, "bin", configuration, "net10.0", tool + ".dll");
-        return File.Exists(dll) ? dll : throw new FileNotFoundException($"build tools/{tool} first ({configuration})", dll);
-    }
+    /// <summary>tools/NAME's own build output.</summary>
+    private static string BuiltDll(string tool) => RepositoryFiles.BuiltDll(Path.Combine("tools", tool), tool);
 }
