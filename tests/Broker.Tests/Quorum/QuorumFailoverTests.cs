@@ -34,7 +34,7 @@ public sealed class QuorumFailoverTests(ITestOutputHelper output)
         Assert.True(newLeader.Term > oldTerm);
 
         // It announced itself only once it had applied all that was committed before its term.
-        var (_, appliedWhenLeading) = Assert.Single(cluster.Changes(newLeader.NodeId), c => c.Change.IsThisMember);
+        var (_, appliedWhenLeading) = cluster.Changes(newLeader.NodeId).Last(c => c.Change.IsThisMember);
         Assert.True(appliedWhenLeading >= 20, $"the new leader announced itself with {appliedWhenLeading} of 20 committed entries applied");
         await cluster.WaitForAllToApplyAsync(expected);
 

@@ -94,4 +94,16 @@ public sealed class QuorumLifecycleTests(ITestOutputHelper output)
         Assert.Contains(snapshot, e.Message);
         Assert.Contains("checksum", e.Message);
     }
+
+    [Fact]
+    public async Task A_taken_port_fails_the_start_naming_the_listener()
+    {
+        await using var cluster = new QuorumCluster(1, output);
+        using var squatter = new TcpListener(IPAddress.Loopback, cluster.Voters[0].Port);
+        squatter.Start();
+
+        var e = await Assert.ThrowsAsync<IOException>(() => cluster.StartAsync(1));
+
+        Assert.Contains($"cannot listen on 127.0.0.1:{cluster.Voters[0].Port}", e.Message);
+    }
 }

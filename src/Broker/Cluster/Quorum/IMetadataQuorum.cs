@@ -34,7 +34,10 @@ public interface IMetadataQuorum : IAsyncDisposable
     /// <summary>The current Raft term as this member knows it.</summary>
     long Term { get; }
 
-    /// <summary>Index of the last entry handed to the state machine.</summary>
+    /// <summary>
+    /// Index of the last log entry applied: handed to the state machine, or passed over when it is
+    /// engine-internal (those take log indexes too, so this reaches the commit index when caught up).
+    /// </summary>
     long AppliedIndex { get; }
 
     /// <summary>

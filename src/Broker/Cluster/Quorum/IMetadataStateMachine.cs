@@ -9,7 +9,10 @@ namespace LogBroker.Broker.Cluster.Quorum;
 /// </summary>
 public interface IMetadataStateMachine
 {
-    /// <summary>Applies one committed entry. Must not throw for well-formed entries; an exception here stops the member.</summary>
+    /// <summary>
+    /// Applies one committed entry. Must not throw for well-formed entries; an exception here stops the
+    /// member's apply loop until the quorum rebuilds the member, which then offers the same entry again.
+    /// </summary>
     void Apply(long index, ReadOnlySpan<byte> entry);
 
     /// <summary>Writes everything applied so far (up to the last applied index) as one snapshot.</summary>

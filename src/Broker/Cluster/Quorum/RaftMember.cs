@@ -219,7 +219,7 @@ internal sealed class RaftMember : IAsyncDisposable
             }
 
             var term = Term;
-            Volatile.Write(ref _leadership, new Leadership(term, token));
+            Volatile.Write(ref _leadership, new Leadership(token));
             _onLeadership(term, true);
             await WhenEitherCancelledAsync(token, stop).ConfigureAwait(false);
             Volatile.Write(ref _leadership, null);
@@ -259,5 +259,5 @@ internal sealed class RaftMember : IAsyncDisposable
         }
     }
 
-    private sealed record Leadership(long Term, CancellationToken Token);
+    private sealed record Leadership(CancellationToken Token);
 }

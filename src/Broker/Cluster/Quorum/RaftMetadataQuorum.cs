@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 using DotNext.IO.Log;
 using DotNext.Net.Cluster.Consensus.Raft;
 using DotNext.Threading;
@@ -97,7 +98,15 @@ public sealed class RaftMetadataQuorum : IMetadataQuorum
                 _peers.Add(endPoint);
             }
 
-            Volatile.Write(ref _member, await StartMemberAsync(cancellationToken).ConfigureAwait(false));
+            try
+            {
+                Volatile.Write(ref _member, await StartMemberAsync(cancellationToken).ConfigureAwait(false));
+            }
+            catch (SocketException e)
+            {
+                throw new IOException($"metadata quorum member {NodeId} cannot listen on {_options.Self.Host}:{_options.Self.Port}: {e.Message}", e);
+            }
+
             _started = true;
             _logger.LogInformation("Metadata quorum member {NodeId} started on {EndPoint}: term {Term}, applied up to {AppliedIndex}, voters {Voters}",
                 NodeId, _options.Self, Term, AppliedIndex, string.Join(',', _options.Voters));
