@@ -15,6 +15,7 @@ public static class ErrorCodeExtensions
         ErrorCode.CoordinatorLoadInProgress => true,
         ErrorCode.CoordinatorNotAvailable => true,
         ErrorCode.NotCoordinator => true,
+        ErrorCode.NotController => true,
         ErrorCode.NotEnoughReplicas => true,
         ErrorCode.NotEnoughReplicasAfterAppend => true,
         ErrorCode.KafkaStorageError => true,
