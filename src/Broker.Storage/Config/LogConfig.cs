@@ -55,6 +55,12 @@ public sealed record LogConfig
     /// <summary><c>min.insync.replicas</c>: in-sync replicas an <c>acks=all</c> produce needs.</summary>
     public int MinInSyncReplicas { get; init; } = 1;
 
+    /// <summary>
+    /// <c>unclean.leader.election.enable</c>: when no replica known to hold every committed record is
+    /// alive, elect any live replica (losing what only the others held) rather than stay offline.
+    /// </summary>
+    public bool UncleanLeaderElectionEnable { get; init; }
+
     /// <summary><c>min.compaction.lag.ms</c>: records younger than this are never compacted away.</summary>
     public long MinCompactionLagMs { get; init; }
 

@@ -24,12 +24,14 @@ public static class TopicConfigKeys
     public const string MinCleanableDirtyRatio = "min.cleanable.dirty.ratio";
     public const string MinCompactionLagMs = "min.compaction.lag.ms";
     public const string MinInSyncReplicas = "min.insync.replicas";
+    public const string UncleanLeaderElectionEnable = "unclean.leader.election.enable";
 
     public static IReadOnlyList<string> All { get; } =
     [
         SegmentBytes, SegmentMs, RetentionMs, RetentionBytes, MaxMessageBytes, IndexIntervalBytes,
         SegmentIndexBytes, FlushMessages, FlushMs, MessageTimestampType, CleanupPolicy,
         DeleteRetentionMs, MinCleanableDirtyRatio, MinCompactionLagMs, MinInSyncReplicas,
+        UncleanLeaderElectionEnable,
     ];
 
     /// <summary>Applies overrides to <paramref name="baseConfig"/>; false with a message naming the bad entry.</summary>
@@ -74,6 +76,7 @@ public static class TopicConfigKeys
         [MinCleanableDirtyRatio] = config.MinCleanableDirtyRatio.ToString(CultureInfo.InvariantCulture),
         [MinCompactionLagMs] = Format(config.MinCompactionLagMs),
         [MinInSyncReplicas] = Format(config.MinInSyncReplicas),
+        [UncleanLeaderElectionEnable] = config.UncleanLeaderElectionEnable ? "true" : "false",
     };
 
     private static bool TryApplyOne(LogConfig config, string key, string value, out LogConfig result, out string? error)
@@ -127,6 +130,9 @@ public static class TopicConfigKeys
             case MinInSyncReplicas when TryInt(value, 1, int.MaxValue, out var v):
                 result = config with { MinInSyncReplicas = v };
                 return true;
+            case UncleanLeaderElectionEnable when value is "true" or "false":
+                result = config with { UncleanLeaderElectionEnable = value == "true" };
+                return true;
         }
 
         error = All.Contains(key)
@@ -140,6 +146,7 @@ public static class TopicConfigKeys
         MessageTimestampType => " (CreateTime or LogAppendTime)",
         CleanupPolicy => " (delete, compact, or compact,delete)",
         MinCleanableDirtyRatio => " (a number from 0 to 1)",
+        UncleanLeaderElectionEnable => " (true or false)",
         SegmentBytes => " (at least 1038 bytes)",
         RetentionMs or RetentionBytes => " (-1 for unlimited, or a non-negative number)",
         _ => " (a non-negative integer)",

@@ -39,5 +39,13 @@ public readonly struct LogReadResult : IDisposable
 
     public bool IsEmpty => Records.IsEmpty;
 
+    /// <summary>An error result carrying the log's current offsets (a refused read still tells where the log is).</summary>
+    public static LogReadResult Failed(ErrorCode error, string message, PartitionLog log) =>
+        new(error, message, default, log.LogStartOffset, log.LogEndOffset, log.HighWatermark, null);
+
+    /// <summary>The same read (and the same segment reference: dispose only one of the two) reporting a newer high watermark.</summary>
+    public LogReadResult WithHighWatermark(long highWatermark) =>
+        new(Error, ErrorMessage, Records, LogStartOffset, LogEndOffset, highWatermark, _lease);
+
     public void Dispose() => _lease?.Release();
 }
