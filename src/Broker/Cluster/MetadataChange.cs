@@ -1,6 +1,6 @@
-using System.Collections.Immutable;
+using LogBroker.Broker.Cluster.Image;
 
 namespace LogBroker.Broker.Cluster;
 
-/// <summary>The topics before and after one metadata change, for those who apply it (the replica manager).</summary>
-public sealed record MetadataChange(ImmutableDictionary<string, TopicSpec> Previous, ImmutableDictionary<string, TopicSpec> Current);
+/// <summary>The image before and after one metadata entry (or a snapshot), for those who act on it.</summary>
+public sealed record MetadataChange(ClusterImage Previous, ClusterImage Current);

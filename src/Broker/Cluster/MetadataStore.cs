@@ -1,101 +1,131 @@
+using System.Buffers;
 using System.Collections.Immutable;
-using System.Text.Json;
-using LogBroker.Storage.Checkpoints;
+using Google.Protobuf;
+using LogBroker.Broker.Cluster.Image;
+using LogBroker.Broker.Cluster.Quorum;
+using LogBroker.Broker.Cluster.Records;
+using Microsoft.Extensions.Logging;
 
 namespace LogBroker.Broker.Cluster;
 
 /// <summary>
-/// The durable record of which topics exist. Readers take the current immutable snapshot
-/// (<see cref="Topics"/>) without locking. Changes are serialised, written to disk (atomic replace of
-/// <c>metadata/topics.json</c>), published, and then handed to every listener in order, the way
-/// brokers apply records of a metadata log. This is the single-node stand-in for the Raft metadata
-/// quorum of the road map: each change becomes a record in that log, and listeners stay as they are.
+/// This broker's metadata image, built by applying the committed entries of the metadata log in
+/// order (it is the quorum's state machine). Readers take the current immutable image
+/// (<see cref="Image"/>) without locking. After every entry, each listener is handed the image before
+/// and after it, in order and never concurrently, the way Kafka brokers publish metadata deltas: the
+/// replica manager becomes leader or follower from them, the group coordinator notices new partitions.
 /// </summary>
-public sealed class MetadataStore : IDisposable
+public sealed class MetadataStore(ILogger<MetadataStore> logger) : IMetadataStateMachine
 {
-    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
-    private readonly string _path;
-    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly Lock _publishLock = new();
     private readonly List<Action<MetadataChange>> _listeners = [];
-    private ImmutableDictionary<string, TopicSpec> _topics;
+    private readonly List<(long Offset, TaskCompletionSource Reached)> _waiters = [];
+    private ClusterImage _image = ClusterImage.Empty;
 
-    private MetadataStore(string path, ImmutableDictionary<string, TopicSpec> topics)
-    {
-        _path = path;
-        _topics = topics;
-    }
+    public ClusterImage Image => Volatile.Read(ref _image);
 
-    public ImmutableDictionary<string, TopicSpec> Topics => Volatile.Read(ref _topics);
-
-    public static MetadataStore Open(string dataDirectory)
-    {
-        var directory = Path.Combine(dataDirectory, "metadata");
-        Directory.CreateDirectory(directory);
-        var path = Path.Combine(directory, "topics.json");
-        var topics = ImmutableDictionary.Create<string, TopicSpec>(StringComparer.Ordinal);
-        if (File.Exists(path))
-        {
-            var stored = JsonSerializer.Deserialize<List<StoredTopic>>(File.ReadAllText(path), Json)
-                ?? throw new InvalidDataException($"{path} is empty");
-            foreach (var t in stored)
-            {
-                topics = topics.Add(t.Name, new TopicSpec(t.Name, t.TopicId, t.Partitions, t.Configs.ToImmutableDictionary(StringComparer.Ordinal), t.Internal));
-            }
-        }
-
-        return new MetadataStore(path, topics);
-    }
-
-    /// <summary>Registers a listener; it is called after every change, in order, never concurrently.</summary>
-    public void AddListener(Action<MetadataChange> listener)
-    {
-        _writeLock.Wait();
-        try
-        {
-            _listeners.Add(listener);
-        }
-        finally
-        {
-            _writeLock.Release();
-        }
-    }
+    public ImmutableDictionary<string, TopicImage> Topics => Image.Topics;
 
     /// <summary>
-    /// Applies <paramref name="change"/> to the current topics, persists and publishes the result, and
-    /// has every listener apply it before returning. <paramref name="change"/> returning the same
-    /// instance means no change.
+    /// Registers a listener and returns the image it starts from: every later change reaches it, and
+    /// none is missed between the returned image and the first call.
     /// </summary>
-    public async Task UpdateAsync(Func<ImmutableDictionary<string, TopicSpec>, ImmutableDictionary<string, TopicSpec>> change, CancellationToken cancellationToken = default)
+    public ClusterImage AddListener(Action<MetadataChange> listener)
     {
-        await _writeLock.WaitAsync(cancellationToken);
-        try
+        lock (_publishLock)
         {
-            var previous = _topics;
-            var next = change(previous);
-            if (ReferenceEquals(next, previous))
-            {
-                return;
-            }
-
-            var stored = next.Values
-                .OrderBy(t => t.Name, StringComparer.Ordinal)
-                .Select(t => new StoredTopic(t.Name, t.TopicId, t.PartitionCount, new Dictionary<string, string>(t.ConfigOverrides), t.IsInternal))
-                .ToList();
-            AtomicFile.Write(_path, JsonSerializer.SerializeToUtf8Bytes(stored, Json));
-            Volatile.Write(ref _topics, next);
-            var applied = new MetadataChange(previous, next);
-            foreach (var listener in _listeners)
-            {
-                listener(applied);
-            }
-        }
-        finally
-        {
-            _writeLock.Release();
+            _listeners.Add(listener);
+            return _image;
         }
     }
 
-    public void Dispose() => _writeLock.Dispose();
+    public void Apply(long index, ReadOnlySpan<byte> entry)
+    {
+        MetadataEntry parsed;
+        try
+        {
+            parsed = MetadataEntry.Parser.ParseFrom(entry);
+        }
+        catch (InvalidProtocolBufferException e)
+        {
+            throw new InvalidDataException($"metadata entry {index} does not parse: {e.Message}", e);
+        }
 
-    private sealed record StoredTopic(string Name, Guid TopicId, int Partitions, Dictionary<string, string> Configs, bool Internal);
+        lock (_publishLock)
+        {
+            Publish(ClusterImageApplier.Apply(_image, index, parsed, logger));
+        }
+    }
+
+    public void WriteSnapshot(IBufferWriter<byte> output) => ClusterImageApplier.ToSnapshot(Image).WriteTo(output);
+
+    public void RestoreSnapshot(long index, ReadOnlySpan<byte> snapshot)
+    {
+        var image = ClusterImageApplier.FromSnapshot(MetadataSnapshot.Parser.ParseFrom(snapshot)) with { Offset = index };
+        lock (_publishLock)
+        {
+            Publish(image);
+        }
+    }
+
+    /// <summary>Completes once the image includes the entry at <paramref name="offset"/> (false when <paramref name="timeout"/> passed first).</summary>
+    public async Task<bool> WaitForOffsetAsync(long offset, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        TaskCompletionSource reached;
+        lock (_publishLock)
+        {
+            if (_image.Offset >= offset)
+            {
+                return true;
+            }
+
+            reached = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _waiters.Add((offset, reached));
+        }
+
+        try
+        {
+            await reached.Task.WaitAsync(timeout, cancellationToken);
+            return true;
+        }
+        catch (TimeoutException)
+        {
+            lock (_publishLock)
+            {
+                _waiters.RemoveAll(w => w.Reached == reached);
+            }
+
+            return false;
+        }
+    }
+
+    /// <summary>Called under the publish lock, on the quorum's apply thread.</summary>
+    private void Publish(ClusterImage next)
+    {
+        var previous = _image;
+        Volatile.Write(ref _image, next);
+        var change = new MetadataChange(previous, next);
+        foreach (var listener in _listeners)
+        {
+            try
+            {
+                listener(change);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // A listener's failure (a disk error creating a log, say) must not stop the metadata
+                // log: the next change is applied to the image all the same, and the listener sees it.
+                logger.LogError(e, "Applying metadata offset {Offset} failed in a listener", next.Offset);
+            }
+        }
+
+        for (var i = _waiters.Count - 1; i >= 0; i--)
+        {
+            if (_waiters[i].Offset <= next.Offset)
+            {
+                _waiters[i].Reached.TrySetResult();
+                _waiters.RemoveAt(i);
+            }
+        }
+    }
 }
