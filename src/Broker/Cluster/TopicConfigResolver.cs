@@ -1,3 +1,4 @@
+using LogBroker.Broker.Cluster.Image;
 using LogBroker.Storage.Config;
 
 namespace LogBroker.Broker.Cluster;
@@ -7,10 +8,12 @@ public sealed class TopicConfigResolver(LogConfig defaults)
 {
     public LogConfig Defaults { get; } = defaults;
 
-    public LogConfig Resolve(TopicSpec topic) =>
-        TopicConfigKeys.TryApply(Defaults, topic.ConfigOverrides, out var config, out var error)
+    public LogConfig Resolve(TopicImage topic) => Resolve(topic.ConfigOverrides, topic.Name);
+
+    public LogConfig Resolve(IReadOnlyDictionary<string, string> overrides, string topic) =>
+        TopicConfigKeys.TryApply(Defaults, overrides, out var config, out var error)
             ? config
-            : throw new InvalidOperationException($"stored configs of topic '{topic.Name}' no longer validate: {error}");
+            : throw new InvalidOperationException($"stored configs of topic '{topic}' no longer validate: {error}");
 
     public bool TryResolve(IReadOnlyDictionary<string, string> overrides, out LogConfig config, out string? error) =>
         TopicConfigKeys.TryApply(Defaults, overrides, out config, out error);
