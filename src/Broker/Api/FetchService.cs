@@ -40,7 +40,7 @@ public sealed class FetchService(ReplicaManager replicas, FetchManager fetches, 
                 refused.Add(refusal);
                 if (refusal is null)
                 {
-                    requests.Add(new FetchPartitionRequest(tp, p.FetchOffset, p.MaxBytes));
+                    requests.Add(new FetchPartitionRequest(tp, p.FetchOffset, p.MaxBytes, p.HasCurrentLeaderEpoch ? p.CurrentLeaderEpoch : null));
                 }
             }
         }
@@ -64,12 +64,12 @@ public sealed class FetchService(ReplicaManager replicas, FetchManager fetches, 
             Count(result.TopicPartition.Topic, result.Error, result.Read, "Fetch");
         }
 
-        return MapFetch(request, outcome, refused);
+        return MapFetch(request, outcome, refused, replicas);
     }
 
     public override async Task Subscribe(SubscribeRequest request, IServerStreamWriter<SubscribeResponse> responseStream, ServerCallContext context)
     {
-        var partitions = new List<(TopicPartition, long)>();
+        var partitions = new List<(TopicPartition, long, int?)>();
         var listed = new HashSet<TopicPartition>();
         foreach (var p in request.Partitions)
         {
@@ -92,7 +92,7 @@ public sealed class FetchService(ReplicaManager replicas, FetchManager fetches, 
                 continue;
             }
 
-            partitions.Add((tp, p.Offset));
+            partitions.Add((tp, p.Offset, p.HasCurrentLeaderEpoch ? p.CurrentLeaderEpoch : null));
         }
 
         var maxBytes = request.MaxBytes > 0 ? request.MaxBytes : DefaultSubscribeMaxBytes;
@@ -159,37 +159,11 @@ public sealed class FetchService(ReplicaManager replicas, FetchManager fetches, 
             return result;
         }
 
-        var log = lookup.Partition!.Log;
-        switch (request.Timestamp)
-        {
-            case OffsetSpecs.Earliest:
-                result.Offset = log.LogStartOffset;
-                break;
-            case OffsetSpecs.Latest:
-                result.Offset = log.HighWatermark;
-                break;
-            case < 0:
-                result.ErrorCode = (int)ErrorCode.InvalidRequest;
-                result.ErrorMessage = $"timestamp {request.Timestamp} is neither -2 (earliest), -1 (latest) nor a time";
-                break;
-            default:
-                try
-                {
-                    if (log.FindOffsetByTimestamp(request.Timestamp) is { } found)
-                    {
-                        result.Offset = found.Offset;
-                        result.Timestamp = found.Timestamp;
-                    }
-                }
-                catch (InvalidDataException e)
-                {
-                    result.ErrorCode = (int)ErrorCode.CorruptMessage;
-                    result.ErrorMessage = e.Message;
-                }
-
-                break;
-        }
-
+        var (error, message, offset, timestamp) = lookup.Partition!.ListOffset(request.Timestamp);
+        result.ErrorCode = (int)error;
+        result.ErrorMessage = message ?? string.Empty;
+        result.Offset = offset;
+        result.Timestamp = timestamp;
         return result;
     }
 
@@ -205,7 +179,34 @@ public sealed class FetchService(ReplicaManager replicas, FetchManager fetches, 
         }
     }
 
-    private static FetchResponse MapFetch(FetchRequest request, FetchOutcome outcome, List<(ErrorCode Code, string Message)?> refused)
+    public override Task<OffsetsForLeaderEpochResponse> OffsetsForLeaderEpoch(OffsetsForLeaderEpochRequest request, ServerCallContext context)
+    {
+        var response = new OffsetsForLeaderEpochResponse();
+        foreach (var q in request.Partitions)
+        {
+            var result = new EpochEndOffset { Topic = q.Topic, Partition = q.Partition, LeaderEpoch = -1, EndOffset = -1 };
+            var lookup = replicas.Lookup(q.Topic, q.Partition);
+            if (!lookup.Found)
+            {
+                result.ErrorCode = (int)lookup.Error;
+                result.ErrorMessage = lookup.Message;
+            }
+            else
+            {
+                var (error, message, epoch, end) = lookup.Partition!.EndOffsetForEpoch(q.LeaderEpoch, q.CurrentLeaderEpoch >= 0 ? q.CurrentLeaderEpoch : null);
+                result.ErrorCode = (int)error;
+                result.ErrorMessage = message ?? string.Empty;
+                result.LeaderEpoch = epoch;
+                result.EndOffset = end;
+            }
+
+            response.Partitions.Add(result);
+        }
+
+        return Task.FromResult(response);
+    }
+
+    private static FetchResponse MapFetch(FetchRequest request, FetchOutcome outcome, List<(ErrorCode Code, string Message)?> refused, ReplicaManager replicas)
     {
         var response = new FetchResponse();
         var next = 0;
@@ -222,7 +223,9 @@ public sealed class FetchService(ReplicaManager replicas, FetchManager fetches, 
                 }
 
                 var result = outcome.Results[next++];
-                topicResult.Partitions.Add(MapPartition(result.TopicPartition.Partition, result.Error, result.ErrorMessage, result.Read));
+                var mapped = MapPartition(result.TopicPartition.Partition, result.Error, result.ErrorMessage, result.Read);
+                (mapped.LeaderId, mapped.LeaderEpoch) = replicas.LeaderOf(result.TopicPartition);
+                topicResult.Partitions.Add(mapped);
             }
 
             response.Topics.Add(topicResult);

@@ -16,20 +16,28 @@ public sealed class GroupsService(
     GroupCoordinator coordinator,
     OffsetManager offsets,
     GroupAdmin admin,
-    ReplicaManager replicas,
+    MetadataStore metadata,
     BrokerIdentity identity) : Protocol.Grpc.Groups.GroupsBase
 {
-    public override Task<FindCoordinatorResponse> FindCoordinator(FindCoordinatorRequest request, ServerCallContext context)
+    public override async Task<FindCoordinatorResponse> FindCoordinator(FindCoordinatorRequest request, ServerCallContext context)
     {
         if (string.IsNullOrEmpty(request.GroupId))
         {
-            return Task.FromResult(new FindCoordinatorResponse { ErrorCode = (int)ErrorCode.InvalidGroupId, ErrorMessage = "the group id is empty", NodeId = -1 });
+            return new FindCoordinatorResponse { ErrorCode = (int)ErrorCode.InvalidGroupId, ErrorMessage = "the group id is empty", NodeId = -1 };
         }
 
+        var (error, message) = await coordinator.EnsureOffsetsTopicAsync(context.CancellationToken);
+        if (error != ErrorCode.None)
+        {
+            return new FindCoordinatorResponse { ErrorCode = (int)error, ErrorMessage = message, NodeId = -1 };
+        }
+
+        // The coordinator is the leader of the group's __consumer_offsets partition, wherever it is.
         var partition = admin.OffsetsPartitionOf(request.GroupId);
-        return Task.FromResult(replicas.TryGetPartition(partition, out var hosted)
-            ? new FindCoordinatorResponse { NodeId = hosted.LeaderId, Address = identity.Address }
-            : new FindCoordinatorResponse { ErrorCode = (int)ErrorCode.CoordinatorNotAvailable, ErrorMessage = $"{partition} has no leader yet", NodeId = -1 });
+        var image = metadata.Image;
+        return image.TryGetPartition(partition, out var p) && p.HasLeader && image.IsActive(p.Leader) && image.AddressOf(p.Leader) is { } address
+            ? new FindCoordinatorResponse { NodeId = p.Leader, Address = address }
+            : new FindCoordinatorResponse { ErrorCode = (int)ErrorCode.CoordinatorNotAvailable, ErrorMessage = $"{partition} has no leader right now", NodeId = -1 };
     }
 
     public override async Task<GroupHeartbeatResponse> Heartbeat(GroupHeartbeatRequest request, ServerCallContext context)

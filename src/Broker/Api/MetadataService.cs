@@ -1,22 +1,33 @@
 using Grpc.Core;
 using LogBroker.Broker.Cluster;
-using LogBroker.Broker.Partitions;
+using LogBroker.Broker.Cluster.Image;
+using LogBroker.Broker.Cluster.Quorum;
 using LogBroker.Protocol;
 using LogBroker.Protocol.Errors;
 using LogBroker.Protocol.Grpc;
 
 namespace LogBroker.Broker.Api;
 
-/// <summary>Brokers, topics, partitions and their leaders, as clients route by them.</summary>
-public sealed class MetadataService(BrokerIdentity identity, MetadataStore metadata, ReplicaManager replicas) : LogBroker.Protocol.Grpc.Metadata.MetadataBase
+/// <summary>
+/// Brokers, topics, partitions and their leaders as this broker's metadata image has them, as clients
+/// route by them. Only unfenced brokers are listed: clients never route to a fenced one.
+/// </summary>
+public sealed class MetadataService(BrokerIdentity identity, MetadataStore metadata, IMetadataQuorum quorum) : LogBroker.Protocol.Grpc.Metadata.MetadataBase
 {
     public override Task<MetadataResponse> GetMetadata(MetadataRequest request, ServerCallContext context)
     {
-        var response = new MetadataResponse { ClusterId = identity.ClusterId, ControllerId = identity.NodeId };
-        response.Brokers.Add(new BrokerNode { NodeId = identity.NodeId, Address = identity.Address });
-        var topics = metadata.Topics;
+        var image = metadata.Image;
+        var response = new MetadataResponse { ClusterId = identity.ClusterId, ControllerId = quorum.LeaderId ?? -1 };
+        foreach (var broker in image.Brokers.Values.OrderBy(b => b.NodeId))
+        {
+            if (broker.IsActive)
+            {
+                response.Brokers.Add(new BrokerNode { NodeId = broker.NodeId, Address = broker.Address, Rack = broker.Rack });
+            }
+        }
+
         IEnumerable<string> names = request.AllTopics
-            ? topics.Values.Where(t => !t.IsInternal).Select(t => t.Name).Order(StringComparer.Ordinal)
+            ? image.Topics.Values.Where(t => !t.IsInternal).Select(t => t.Name).Order(StringComparer.Ordinal)
             : request.Topics;
         foreach (var name in names)
         {
@@ -24,40 +35,35 @@ public sealed class MetadataService(BrokerIdentity identity, MetadataStore metad
             {
                 response.Topics.Add(new TopicMetadata { Name = name, ErrorCode = (int)ErrorCode.InvalidTopicException, ErrorMessage = invalid });
             }
-            else if (!topics.TryGetValue(name, out var spec))
+            else if (!image.Topics.TryGetValue(name, out var topic))
             {
                 response.Topics.Add(new TopicMetadata { Name = name, ErrorCode = (int)ErrorCode.UnknownTopicOrPartition, ErrorMessage = $"topic '{name}' does not exist" });
             }
             else
             {
-                response.Topics.Add(Describe(spec));
+                response.Topics.Add(Describe(image, topic));
             }
         }
 
         return Task.FromResult(response);
     }
 
-    private TopicMetadata Describe(TopicSpec spec)
+    private static TopicMetadata Describe(ClusterImage image, TopicImage topic)
     {
-        var topic = new TopicMetadata { Name = spec.Name, Internal = spec.IsInternal };
-        for (var p = 0; p < spec.PartitionCount; p++)
+        var result = new TopicMetadata { Name = topic.Name, Internal = topic.IsInternal };
+        foreach (var p in topic.Partitions)
         {
-            var partition = new PartitionMetadata { Partition = p, LeaderId = -1, LeaderEpoch = -1 };
-            if (replicas.TryGetPartition(new TopicPartition(spec.Name, p), out var hosted))
-            {
-                partition.LeaderId = hosted.LeaderId;
-                partition.LeaderEpoch = hosted.LeaderEpoch;
-                partition.Replicas.AddRange(hosted.Replicas);
-                partition.Isr.AddRange(hosted.InSyncReplicas);
-            }
-            else
+            var partition = new PartitionMetadata { Partition = p.Partition, LeaderId = p.Leader, LeaderEpoch = p.LeaderEpoch };
+            partition.Replicas.AddRange(p.Replicas);
+            partition.Isr.AddRange(p.Isr);
+            if (!p.HasLeader || !image.IsActive(p.Leader) && image.Brokers.TryGetValue(p.Leader, out var b) && b.Fenced)
             {
                 partition.ErrorCode = (int)ErrorCode.LeaderNotAvailable;
             }
 
-            topic.Partitions.Add(partition);
+            result.Partitions.Add(partition);
         }
 
-        return topic;
+        return result;
     }
 }

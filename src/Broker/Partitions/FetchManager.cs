@@ -10,6 +10,9 @@ namespace LogBroker.Broker.Partitions;
 /// </summary>
 public sealed class FetchManager(ReplicaManager replicas)
 {
+    /// <summary>The <c>followerId</c> of a consumer's fetch: reads stop at the high watermark.</summary>
+    public const int ConsumerFetch = -1;
+
     private int _waiting;
 
     /// <summary>Fetches parked waiting for data right now.</summary>
@@ -18,8 +21,10 @@ public sealed class FetchManager(ReplicaManager replicas)
     /// <summary>
     /// Reads the partitions in order: each gets up to its own max bytes and what is left of
     /// <paramref name="maxBytes"/>, except that the first partition with data always gets a whole batch.
+    /// A consumer's fetch reads up to the high watermark; a follower's (<paramref name="followerId"/>
+    /// its broker id) up to the log end, and tells the leader how far the follower has come.
     /// </summary>
-    public async Task<FetchOutcome> FetchAsync(IReadOnlyList<FetchPartitionRequest> partitions, int minBytes, int maxBytes, TimeSpan maxWait, CancellationToken cancellationToken)
+    public async Task<FetchOutcome> FetchAsync(IReadOnlyList<FetchPartitionRequest> partitions, int minBytes, int maxBytes, TimeSpan maxWait, CancellationToken cancellationToken, int followerId = ConsumerFetch)
     {
         var started = Stopwatch.GetTimestamp();
 
@@ -36,11 +41,12 @@ public sealed class FetchManager(ReplicaManager replicas)
             {
                 if (replicas.TryGetPartition(request.TopicPartition, out var partition))
                 {
-                    waits.Add(partition.Notifier.WaitAsync()); // before reading: an append after the read still wakes us
+                    // Before reading: an append (a consumer waits for the high watermark, a follower for the log end) after the read still wakes us.
+                    waits.Add(followerId == ConsumerFetch ? partition.Notifier.WaitAsync() : partition.LogEndNotifier.WaitAsync());
                 }
             }
 
-            var results = ReadOnce(partitions, maxBytes, out var bytes, out var anyError);
+            var results = ReadOnce(partitions, maxBytes, followerId, out var bytes, out var anyError);
             var remaining = maxWait - Stopwatch.GetElapsedTime(started);
             if (bytes >= minBytes || anyError || remaining <= TimeSpan.Zero || waits.Count == 0 || expired?.IsCompleted == true)
             {
@@ -64,7 +70,7 @@ public sealed class FetchManager(ReplicaManager replicas)
         }
     }
 
-    private FetchPartitionResult[] ReadOnce(IReadOnlyList<FetchPartitionRequest> partitions, int maxBytes, out long bytes, out bool anyError)
+    private FetchPartitionResult[] ReadOnce(IReadOnlyList<FetchPartitionRequest> partitions, int maxBytes, int followerId, out long bytes, out bool anyError)
     {
         var results = new FetchPartitionResult[partitions.Count];
         bytes = 0;
@@ -82,7 +88,9 @@ public sealed class FetchManager(ReplicaManager replicas)
 
             // Once the response is full, later partitions still report their offsets, with no data.
             var budget = bytes == 0 ? request.MaxBytes : (int)Math.Max(0, Math.Min(request.MaxBytes, maxBytes - bytes));
-            var read = lookup.Partition!.Read(request.Offset, budget);
+            var read = followerId == ConsumerFetch
+                ? lookup.Partition!.Read(request.Offset, budget, request.CurrentLeaderEpoch)
+                : lookup.Partition!.ReadForFollower(followerId, request.Offset, budget, request.CurrentLeaderEpoch ?? -1);
             results[i] = new FetchPartitionResult(request.TopicPartition, read.Error, read.ErrorMessage, read);
             anyError |= read.Error != ErrorCode.None;
             bytes += read.Records.Length;

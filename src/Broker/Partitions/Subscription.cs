@@ -11,14 +11,16 @@ namespace LogBroker.Broker.Partitions;
 /// writes a chunk before asking for the next, so at most one chunk per subscription is held: a slow
 /// reader slows this down instead of making it buffer. Waits on the partitions' append notifiers.
 /// </summary>
-public sealed class Subscription(ReplicaManager replicas, IReadOnlyList<(TopicPartition TopicPartition, long Offset)> partitions, int maxBytes)
+public sealed class Subscription(ReplicaManager replicas, IReadOnlyList<(TopicPartition TopicPartition, long Offset, int? CurrentLeaderEpoch)> partitions, int maxBytes)
 {
     public async IAsyncEnumerable<SubscriptionChunk> ReadAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var positions = new Dictionary<TopicPartition, long>(partitions.Count);
+        var epochs = new Dictionary<TopicPartition, int?>(partitions.Count);
         var order = new List<TopicPartition>(partitions.Count);
-        foreach (var (tp, offset) in partitions)
+        foreach (var (tp, offset, epoch) in partitions)
         {
+            epochs.TryAdd(tp, epoch);
             if (positions.TryAdd(tp, offset))
             {
                 order.Add(tp); // a partition listed again keeps its first offset
@@ -53,7 +55,7 @@ public sealed class Subscription(ReplicaManager replicas, IReadOnlyList<(TopicPa
                     break;
                 }
 
-                var read = lookup.Partition!.Read(positions[tp], maxBytes);
+                var read = lookup.Partition!.Read(positions[tp], maxBytes, epochs[tp]);
                 if (read.Error != ErrorCode.None)
                 {
                     order.RemoveAt(index);
