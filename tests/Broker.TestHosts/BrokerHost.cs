@@ -23,6 +23,9 @@ public sealed class BrokerHost : IAsyncDisposable
 
     public TempDirectory Data { get; }
 
+    /// <summary>The metadata quorum's port: the quorum must know its own endpoint, so it cannot be 0. Kept across restarts.</summary>
+    public int ControllerPort { get; } = FreePorts.Next();
+
     public string Address { get; private set; } = string.Empty;
 
     public string HttpAddress { get; private set; } = string.Empty;
@@ -44,12 +47,15 @@ public sealed class BrokerHost : IAsyncDisposable
             "--data-dir", Data.Path,
             "--grpc-port", "0",
             "--http-port", "0",
+            "--controller-port", ControllerPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--Logging:LogLevel:Default", "Warning",
             "--Logging:LogLevel:LogBroker", "Warning",
             .. _extraArgs,
         ];
         _app = BrokerApp.Build(args);
         await _app.StartAsync();
+        var lifecycle = _app.Services.GetRequiredService<BrokerLifecycle>();
+        await Eventually.True(() => lifecycle.IsReady, "the broker to be unfenced and its groups loaded", TimeSpan.FromSeconds(60));
         var endpoints = _app.Services.GetRequiredService<BrokerEndpoints>();
         var options = _app.Services.GetRequiredService<BrokerOptions>();
         Address = endpoints.GrpcAddress(options);

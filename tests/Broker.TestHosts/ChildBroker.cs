@@ -30,6 +30,9 @@ public sealed class ChildBroker : IAsyncDisposable
 
     public int HttpPort { get; private set; }
 
+    /// <summary>The metadata quorum's port, kept across restarts (the quorum's own endpoint must not change).</summary>
+    public int ControllerPort { get; private set; }
+
     public string Address => $"http://127.0.0.1:{GrpcPort}";
 
     public int ProcessId => _process?.Id ?? throw new InvalidOperationException("not running");
@@ -52,15 +55,16 @@ public sealed class ChildBroker : IAsyncDisposable
 
     public async Task StartAgainAsync()
     {
-        GrpcPort = FreePort();
-        HttpPort = FreePort();
+        GrpcPort = FreePorts.Next();
+        HttpPort = FreePorts.Next();
+        ControllerPort = ControllerPort == 0 ? FreePorts.Next() : ControllerPort;
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in (string[])[BrokerDll(), "--data-dir", Data.Path, "--grpc-port", Port(GrpcPort), "--http-port", Port(HttpPort), "--Logging:LogLevel:Default", "Warning", .. _extraArgs])
+        foreach (var arg in (string[])[BrokerDll(), "--data-dir", Data.Path, "--grpc-port", Port(GrpcPort), "--http-port", Port(HttpPort), "--controller-port", Port(ControllerPort), "--Logging:LogLevel:Default", "Warning", .. _extraArgs])
         {
             start.ArgumentList.Add(arg);
         }
@@ -160,13 +164,6 @@ public sealed class ChildBroker : IAsyncDisposable
     }
 
     private static string Port(int port) => port.ToString(CultureInfo.InvariantCulture);
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 
     /// <summary>src/Broker's own build output.</summary>
     private static string BrokerDll() => RepositoryFiles.BuiltDll(Path.Combine("src", "Broker"), "LogBroker.Broker");

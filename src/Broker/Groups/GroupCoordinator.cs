@@ -1,6 +1,8 @@
 using System.Diagnostics.CodeAnalysis;
 using Google.Protobuf;
 using LogBroker.Broker.Cluster;
+using LogBroker.Broker.Cluster.Controller;
+using LogBroker.Broker.Partitions;
 using LogBroker.Broker.Groups.Records;
 using LogBroker.Protocol;
 using LogBroker.Protocol.Errors;
@@ -16,36 +18,67 @@ namespace LogBroker.Broker.Groups;
 /// A sweeper (GroupCoordinator.Sweep.cs) removes members whose session ran out or who did not revoke
 /// within their rebalance timeout, and refreshes targets when subscribed topics gain partitions.
 /// </summary>
-public sealed partial class GroupCoordinator(GroupStore store, TopicController topics, MetadataStore metadata, GroupCoordinatorOptions options, TimeProvider time, ILogger<GroupCoordinator> logger) : IAsyncDisposable
+public sealed partial class GroupCoordinator(GroupStore store, ReplicaManager replicas, IController controller, MetadataStore metadata, GroupCoordinatorOptions options, TimeProvider time, ILogger<GroupCoordinator> logger) : IAsyncDisposable
 {
     private readonly CancellationTokenSource _stopping = new();
     private Task _sweeper = Task.CompletedTask;
     private int _metadataChanged;
     private int _disposed;
 
-    /// <summary>Creates __consumer_offsets if needed, loads group state, and starts the sweeper.</summary>
-    public async Task StartAsync(CancellationToken cancellationToken)
+    /// <summary>Follows the leadership of the __consumer_offsets partitions (loading their groups) and starts the sweeper.</summary>
+    public Task StartAsync(CancellationToken cancellationToken)
     {
-        if (!metadata.Topics.ContainsKey(OffsetsLog.TopicName))
+        replicas.LeadershipChanged += store.OnLeadershipChanged;
+        foreach (var partition in replicas.Partitions)
         {
-            var configs = new Dictionary<string, string>
+            if (partition.IsLeader)
             {
-                [Storage.Config.TopicConfigKeys.CleanupPolicy] = "compact",
-                [Storage.Config.TopicConfigKeys.SegmentBytes] = options.OffsetsTopicSegmentBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            };
-            var created = await topics.CreateTopicAsync(OffsetsLog.TopicName, store.Log.PartitionCount, -1, configs, validateOnly: false, isInternal: true, cancellationToken);
-            if (created.Error is not ErrorCode.None and not ErrorCode.TopicAlreadyExists)
-            {
-                throw new InvalidOperationException($"cannot create {OffsetsLog.TopicName}: {created.Message}");
+                store.OnLeadershipChanged(partition, true);
             }
         }
 
-        store.Load(Now);
         metadata.AddListener(_ => Interlocked.Exchange(ref _metadataChanged, 1));
         _sweeper = Task.Run(SweepAsync, CancellationToken.None);
+        return Task.CompletedTask;
     }
 
+    /// <summary>
+    /// Creates __consumer_offsets when the first group needs it (as Kafka does): compacted, with the
+    /// offsets topic's partition count and replication factor. Returns the error a client retries on
+    /// when it cannot be created yet (too few live brokers, no controller).
+    /// </summary>
+    public async Task<(ErrorCode Error, string? Message)> EnsureOffsetsTopicAsync(CancellationToken cancellationToken)
+    {
+        if (metadata.Topics.ContainsKey(OffsetsLog.TopicName))
+        {
+            return (ErrorCode.None, null);
+        }
+
+        var configs = new Dictionary<string, string>
+        {
+            [Storage.Config.TopicConfigKeys.CleanupPolicy] = "compact",
+            [Storage.Config.TopicConfigKeys.SegmentBytes] = options.OffsetsTopicSegmentBytes.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+        var created = await controller.CreateTopicAsync(new CreateTopicRequest(OffsetsLog.TopicName, store.Log.PartitionCount, -1, configs, IsInternal: true), cancellationToken);
+        return created.Error is ErrorCode.None or ErrorCode.TopicAlreadyExists
+            ? (ErrorCode.None, null)
+            : (ErrorCode.CoordinatorNotAvailable, $"{OffsetsLog.TopicName} cannot be created yet: {created.Message}");
+    }
+
+    /// <summary>A heartbeat, answered once the group state it changed is replicated.</summary>
     public async Task<HeartbeatResult> HeartbeatAsync(HeartbeatRequest request, CancellationToken cancellationToken)
+    {
+        var result = await HeartbeatCoreAsync(request, cancellationToken);
+        if (result.Error != ErrorCode.None)
+        {
+            return result;
+        }
+
+        var (error, message) = await store.Log.WaitReplicatedAsync(request.GroupId, options.ReplicationTimeout);
+        return error == ErrorCode.None ? result : Fail(request, error, message!);
+    }
+
+    private async Task<HeartbeatResult> HeartbeatCoreAsync(HeartbeatRequest request, CancellationToken cancellationToken)
     {
         var (error, message) = store.CheckCoordinator(request.GroupId);
         if (error != ErrorCode.None)

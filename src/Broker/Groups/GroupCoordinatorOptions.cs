@@ -18,6 +18,9 @@ public sealed record GroupCoordinatorOptions
     /// <summary>How often silent members and overdue revocations are looked for.</summary>
     public TimeSpan SweepInterval { get; init; } = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>How long a change of group state may take to reach the ISR of its offsets partition before the request fails (offsets.commit.timeout.ms).</summary>
+    public TimeSpan ReplicationTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Largest metadata string stored with a committed offset.</summary>
     public int MaxOffsetMetadataBytes { get; init; } = 4096;
 }

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using LogBroker.Broker.Cluster;
 using LogBroker.Broker.Groups.Records;
+using LogBroker.Broker.Partitions;
 using LogBroker.Protocol;
 using LogBroker.Protocol.Errors;
 using Microsoft.Extensions.Logging;
@@ -8,14 +9,20 @@ using Microsoft.Extensions.Logging;
 namespace LogBroker.Broker.Groups;
 
 /// <summary>
-/// The groups this broker coordinates (those whose __consumer_offsets partition it leads), rebuilt at
-/// start by replaying those partitions. Shared by the coordinator (membership) and the offset and
-/// admin paths; each group is guarded by its own gate.
+/// The groups this broker coordinates: those whose __consumer_offsets partition it leads. When it
+/// starts leading one, the partition is replayed in the background (requests for its groups get
+/// COORDINATOR_LOAD_IN_PROGRESS meanwhile); when it stops, its groups are dropped (requests get
+/// NOT_COORDINATOR and clients find the new coordinator, which loads them from the replicated log).
+/// Shared by the coordinator (membership) and the offset and admin paths; each group is guarded by
+/// its own gate.
 /// </summary>
-public sealed class GroupStore(OffsetsLog log, MetadataStore metadata, BrokerIdentity identity, ILogger<GroupStore> logger)
+public sealed class GroupStore(OffsetsLog log, MetadataStore metadata, BrokerIdentity identity, TimeProvider time, ILogger<GroupStore> logger)
 {
     private readonly ConcurrentDictionary<string, ConsumerGroup> _groups = new(StringComparer.Ordinal);
-    private volatile bool _loaded;
+
+    /// <summary>Per offsets partition: the load generation, and whether that load finished.</summary>
+    private readonly ConcurrentDictionary<int, (long Generation, bool Leading, bool Loaded)> _partitions = new();
+    private long _generations;
 
     public OffsetsLog Log => log;
 
@@ -64,37 +71,96 @@ public sealed class GroupStore(OffsetsLog log, MetadataStore metadata, BrokerIde
             return (ErrorCode.InvalidGroupId, "the group id is empty");
         }
 
-        if (!_loaded)
+        if (!log.TryGetPartition(groupId, out var partition) || !partition.IsLeader)
         {
-            return (ErrorCode.CoordinatorLoadInProgress, "the coordinator is still loading group state");
+            return (ErrorCode.NotCoordinator, $"node {identity.NodeId} does not coordinate group '{groupId}'");
         }
 
-        return log.TryGetPartition(groupId, out var partition) && partition.LeaderId == identity.NodeId
+        return _partitions.TryGetValue(partition.TopicPartition.Partition, out var state) && state.Loaded
             ? (ErrorCode.None, null)
-            : (ErrorCode.NotCoordinator, $"node {identity.NodeId} does not coordinate group '{groupId}'");
+            : (ErrorCode.CoordinatorLoadInProgress, $"node {identity.NodeId} is still loading the groups of {partition.TopicPartition}");
     }
 
-    /// <summary>Replays every offsets partition led here; members come back alive for one session timeout.</summary>
-    public void Load(long nowMs)
+    /// <summary>True when the groups of every offsets partition this broker leads are loaded.</summary>
+    public bool IsLoaded
     {
-        var partitions = 0;
-        for (var p = 0; p < log.PartitionCount; p++)
+        get
         {
-            if (log.TryGetPartition(p, out var hosted))
+            foreach (var (_, state) in _partitions)
             {
-                OffsetsLog.Replay(hosted, (key, value) => Apply(key, value, nowMs));
-                partitions++;
+                if (!state.Loaded && state.Leading)
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// Follows the leadership of the offsets partitions (the replica manager's event): loads a partition's
+    /// groups when this broker starts leading it, drops them when it stops.
+    /// </summary>
+    public void OnLeadershipChanged(Partition partition, bool leading)
+    {
+        if (partition.TopicPartition.Topic != OffsetsLog.TopicName)
+        {
+            return;
+        }
+
+        var p = partition.TopicPartition.Partition;
+        var generation = Interlocked.Increment(ref _generations);
+        _partitions[p] = (generation, leading, false);
+        if (!leading)
+        {
+            Unload(p);
+            return;
+        }
+
+        _ = Task.Run(() => Load(partition, generation));
+    }
+
+    /// <summary>
+    /// Replays one offsets partition; members come back alive for one session timeout. A newer change of
+    /// leadership (a later generation) makes this load's result void.
+    /// </summary>
+    private void Load(Partition partition, long generation)
+    {
+        var p = partition.TopicPartition.Partition;
+        try
+        {
+            Unload(p); // whatever an earlier leadership left behind
+            var nowMs = time.GetUtcNow().ToUnixTimeMilliseconds();
+            OffsetsLog.Replay(partition, (key, value) => Apply(key, value, nowMs));
+            foreach (var group in _groups.Values.Where(g => PartitionOf(g) == p && g.Members.Count == 0 && g.Offsets.Count == 0 && g.GroupEpoch == 0).ToList())
+            {
+                Remove(group);
+            }
+
+            if (_partitions.TryUpdate(p, (generation, true, true), (generation, true, false)))
+            {
+                logger.LogInformation("Loaded the consumer groups of {TopicPartition} ({Groups} coordinated here now)", partition.TopicPartition, _groups.Count);
             }
         }
-
-        foreach (var group in _groups.Values.Where(g => g.Members.Count == 0 && g.Offsets.Count == 0 && g.GroupEpoch == 0).ToList())
+        catch (Exception e) when (e is IOException or InvalidDataException or ObjectDisposedException or Google.Protobuf.InvalidProtocolBufferException)
         {
-            Remove(group);
+            logger.LogError(e, "Loading the consumer groups of {TopicPartition} failed; its groups stay unavailable until its leadership changes", partition.TopicPartition);
         }
-
-        _loaded = true;
-        logger.LogInformation("Loaded {Groups} consumer group(s) from {Partitions} {Topic} partition(s)", _groups.Count, partitions, OffsetsLog.TopicName);
     }
+
+    private void Unload(int partition)
+    {
+        foreach (var group in _groups.Values)
+        {
+            if (PartitionOf(group) == partition)
+            {
+                Remove(group);
+            }
+        }
+    }
+
+    private int PartitionOf(ConsumerGroup group) => log.PartitionOf(group.GroupId).Partition;
 
     /// <summary>Every topic with its partition count, internal ones excluded (what subscriptions can match).</summary>
     public IReadOnlyDictionary<string, int> PartitionCounts() =>

@@ -13,7 +13,7 @@ namespace LogBroker.Broker.Groups;
 /// fenced member nor a late commit from an earlier ownership (its auto-commit landing after it let the
 /// partition go) can move the position of the partition's next owner.
 /// </summary>
-public sealed class OffsetManager(GroupStore store, ReplicaManager replicas, GroupCoordinatorOptions options, TimeProvider time)
+public sealed class OffsetManager(GroupStore store, IPartitionOffsets logOffsets, GroupCoordinatorOptions options, TimeProvider time)
 {
     public async Task<(ErrorCode Error, string? Message, IReadOnlyList<OffsetCommitOutcome> Results)> CommitAsync(string groupId, string memberId, int memberEpoch, IReadOnlyList<OffsetCommitEntry> offsets, CancellationToken cancellationToken)
     {
@@ -41,6 +41,7 @@ public sealed class OffsetManager(GroupStore store, ReplicaManager replicas, Gro
             group = (await store.LockAsync(groupId, create: true, cancellationToken))!;
         }
 
+        (ErrorCode Error, string? Message, IReadOnlyList<OffsetCommitOutcome> Results) outcome;
         try
         {
             var (fence, reason, member) = CheckMember(group, memberId, memberEpoch);
@@ -48,6 +49,7 @@ public sealed class OffsetManager(GroupStore store, ReplicaManager replicas, Gro
             {
                 return (fence, reason, []);
             }
+
 
             var now = time.GetUtcNow().ToUnixTimeMilliseconds();
             var results = new List<OffsetCommitOutcome>(offsets.Count);
@@ -71,12 +73,16 @@ public sealed class OffsetManager(GroupStore store, ReplicaManager replicas, Gro
                 group.Offsets[partition] = committed;
             }
 
-            return (ErrorCode.None, null, results);
+            outcome = (ErrorCode.None, null, results);
         }
         finally
         {
             group.Gate.Release();
         }
+
+        // Acknowledged only once replicated: a commit must survive the coordinator's broker.
+        var (replicationError, replicationMessage) = await store.Log.WaitReplicatedAsync(groupId, options.ReplicationTimeout);
+        return replicationError == ErrorCode.None ? outcome : (replicationError, replicationMessage, []);
     }
 
     public async Task<(ErrorCode Error, string? Message, IReadOnlyDictionary<TopicPartition, CommittedOffset> Offsets)> FetchAsync(string groupId, IReadOnlyCollection<TopicPartition>? partitions, CancellationToken cancellationToken)
@@ -131,6 +137,7 @@ public sealed class OffsetManager(GroupStore store, ReplicaManager replicas, Gro
 
         // A dry run of a group that does not exist computes from no offsets and creates nothing.
         var group = await store.LockAsync(groupId, create: !dryRun, cancellationToken);
+        Dictionary<TopicPartition, CommittedOffset> reset;
         try
         {
             if (group is not null && group.Members.Count > 0 && !force)
@@ -140,24 +147,29 @@ public sealed class OffsetManager(GroupStore store, ReplicaManager replicas, Gro
 
             var now = time.GetUtcNow().ToUnixTimeMilliseconds();
             var result = new Dictionary<TopicPartition, CommittedOffset>();
+            var earliest = await logOffsets.ListAsync(targets, OffsetSpecs.Earliest, cancellationToken);
+            var latest = await logOffsets.ListAsync(targets, OffsetSpecs.Latest, cancellationToken);
+            var byTime = spec.Kind == OffsetResetKind.Timestamp ? await logOffsets.ListAsync(targets, spec.Value, cancellationToken) : null;
             foreach (var partition in targets)
             {
-                if (!replicas.TryGetPartition(partition, out var hosted))
+                var start = earliest[partition];
+                var end = latest[partition];
+                var failed = start.Error != ErrorCode.None ? start : end.Error != ErrorCode.None ? end : byTime?[partition] is { Error: not ErrorCode.None } t ? t : default;
+                if (failed.Error != ErrorCode.None)
                 {
-                    return (ErrorCode.NotLeaderOrFollower, $"{partition} is not hosted here", new Dictionary<TopicPartition, CommittedOffset>());
+                    return (failed.Error, $"cannot reset {partition}: {failed.Message}", new Dictionary<TopicPartition, CommittedOffset>());
                 }
 
-                var log = hosted.Log;
                 var target = spec.Kind switch
                 {
-                    OffsetResetKind.Earliest => log.LogStartOffset,
-                    OffsetResetKind.Latest => log.HighWatermark,
-                    OffsetResetKind.Timestamp => log.FindOffsetByTimestamp(spec.Value)?.Offset ?? log.HighWatermark,
+                    OffsetResetKind.Earliest => start.Offset,
+                    OffsetResetKind.Latest => end.Offset,
+                    OffsetResetKind.Timestamp => byTime![partition].Offset is >= 0 and var found ? found : end.Offset,
                     OffsetResetKind.Offset => spec.Value,
-                    OffsetResetKind.ShiftBy => (group is not null && group.Offsets.TryGetValue(partition, out var current) ? current.Offset : log.HighWatermark) + spec.Value,
-                    _ => log.HighWatermark,
+                    OffsetResetKind.ShiftBy => (group is not null && group.Offsets.TryGetValue(partition, out var current) ? current.Offset : end.Offset) + spec.Value,
+                    _ => end.Offset,
                 };
-                result[partition] = new CommittedOffset(Math.Clamp(target, log.LogStartOffset, log.HighWatermark), string.Empty, now);
+                result[partition] = new CommittedOffset(Math.Clamp(target, start.Offset, end.Offset), string.Empty, now);
             }
 
             if (group is not null && !dryRun)
@@ -169,12 +181,15 @@ public sealed class OffsetManager(GroupStore store, ReplicaManager replicas, Gro
                 }
             }
 
-            return (ErrorCode.None, null, result);
+            reset = result;
         }
         finally
         {
             group?.Gate.Release();
         }
+
+        var (replicationError, replicationMessage) = dryRun ? (ErrorCode.None, null) : await store.Log.WaitReplicatedAsync(groupId, options.ReplicationTimeout);
+        return replicationError == ErrorCode.None ? (ErrorCode.None, null, reset) : (replicationError, replicationMessage, new Dictionary<TopicPartition, CommittedOffset>());
     }
 
     /// <summary>The committing member (null for a tool's commit to a group without members), or why the whole commit is refused.</summary>

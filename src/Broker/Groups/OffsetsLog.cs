@@ -3,6 +3,7 @@ using LogBroker.Broker.Groups.Records;
 using LogBroker.Broker.Partitions;
 using LogBroker.Protocol;
 using LogBroker.Protocol.Batches;
+using LogBroker.Protocol.Errors;
 
 namespace LogBroker.Broker.Groups;
 
@@ -10,7 +11,9 @@ namespace LogBroker.Broker.Groups;
 /// The internal compacted topic <c>__consumer_offsets</c>: group state written as keyed records (an
 /// offset commit, a member, the group epoch; a tombstone deletes) and read back in order to rebuild
 /// that state after a restart. Writes go through the partition's normal append path, so they are
-/// durable exactly as produced records are. Records are stamped by the broker's <see cref="TimeProvider"/>,
+/// durable exactly as produced records are: appended at once (so the coordinator's state and its log
+/// stay in step under the group's gate), and <see cref="WaitReplicatedAsync"/> holds the answer to
+/// the member or tool until the high watermark has passed them (acks=all). Records are stamped by the broker's <see cref="TimeProvider"/>,
 /// the clock commit timestamps and session timeouts also go by.
 /// </summary>
 public sealed class OffsetsLog(ReplicaManager replicas, int partitionCount, TimeProvider time)
@@ -25,7 +28,7 @@ public sealed class OffsetsLog(ReplicaManager replicas, int partitionCount, Time
 
     public bool TryGetPartition(int partition, out Partition hosted) => replicas.TryGetPartition(new TopicPartition(TopicName, partition), out hosted);
 
-    /// <summary>Appends records as one batch; throws <see cref="IOException"/> if the log refuses them.</summary>
+    /// <summary>Appends records as one batch (not waiting for replication); throws <see cref="IOException"/> if the log refuses them.</summary>
     public void Append(string groupId, IReadOnlyList<(GroupRecordKey Key, IMessage? Value)> records)
     {
         if (records.Count == 0)
@@ -45,10 +48,39 @@ public sealed class OffsetsLog(ReplicaManager replicas, int partitionCount, Time
             builder.Append(now, key.ToByteArray(), value?.ToByteArray(), valueIsNull: value is null);
         }
 
-        var result = partition.AppendAsLeader(builder.Build(), RequiredAcks.All);
+        var result = partition.AppendAsLeader(builder.Build(), RequiredAcks.Leader).Result;
         if (!result.Succeeded)
         {
             throw new IOException($"writing group '{groupId}' state to {partition.TopicPartition} failed: {result.Error} {result.ErrorMessage}");
+        }
+    }
+
+    /// <summary>
+    /// Waits until everything appended so far to the group's partition is replicated to the ISR (the
+    /// high watermark passed it), at most <paramref name="timeout"/>. NOT_COORDINATOR when this broker no
+    /// longer leads the partition (the group's new coordinator reloads it from the log).
+    /// </summary>
+    public async Task<(ErrorCode Error, string? Message)> WaitReplicatedAsync(string groupId, TimeSpan timeout)
+    {
+        if (!TryGetPartition(groupId, out var partition))
+        {
+            return (ErrorCode.NotCoordinator, $"{PartitionOf(groupId)} is not hosted here");
+        }
+
+        var wait = partition.WaitForHighWatermarkAsync(partition.Log.LogEndOffset);
+        try
+        {
+            var error = await wait.WaitAsync(timeout);
+            return error switch
+            {
+                ErrorCode.None => (ErrorCode.None, null),
+                ErrorCode.NotLeaderOrFollower => (ErrorCode.NotCoordinator, $"this broker stopped leading {partition.TopicPartition} before the group's state was replicated"),
+                _ => (error, $"group '{groupId}' state written to {partition.TopicPartition} was not replicated: {error}"),
+            };
+        }
+        catch (TimeoutException)
+        {
+            return (ErrorCode.RequestTimedOut, $"group '{groupId}' state written to {partition.TopicPartition} was not replicated within {timeout.TotalSeconds:F0} s");
         }
     }
 

@@ -1,6 +1,9 @@
 using System.Net;
 using LogBroker.Broker.Api;
 using LogBroker.Broker.Cluster;
+using LogBroker.Broker.Cluster.Controller;
+using LogBroker.Broker.Cluster.Quorum;
+using LogBroker.Broker.Partitions.Replication;
 using LogBroker.Broker.Groups;
 using LogBroker.Broker.Observability;
 using LogBroker.Broker.Partitions;
@@ -33,6 +36,8 @@ public static class BrokerApp
         ["--advertised-host"] = "LogBroker:AdvertisedHost",
         ["--grpc-port"] = "LogBroker:GrpcPort",
         ["--http-port"] = "LogBroker:HttpPort",
+        ["--controller-voters"] = "LogBroker:ControllerVoters",
+        ["--controller-port"] = "LogBroker:ControllerPort",
     };
 
     /// <summary>Concurrent calls per client connection; a gRPC client opens more connections past it.</summary>
@@ -88,6 +93,8 @@ public static class BrokerApp
         app.MapGrpcService<AdminService>();
         app.MapGrpcService<MetadataService>();
         app.MapGrpcService<GroupsService>();
+        app.MapGrpcService<ReplicationService>();
+        app.MapGrpcService<ControllerService>();
         app.MapGrpcHealthChecksService();
         app.MapGrpcReflectionService();
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false });
@@ -100,11 +107,54 @@ public static class BrokerApp
     private static void AddBrokerServices(IServiceCollection services, BrokerOptions options, Storage.Config.LogConfig topicDefaults, BrokerEndpoints endpoints)
     {
         var dataDirectory = options.DataDirectoryFullPath;
+        var voters = options.Voters();
+        var time = TimeProvider.System;
         services.AddSingleton(options);
         services.AddSingleton(endpoints);
+        services.AddSingleton(time);
         services.AddSingleton(_ => BrokerIdentity.LoadOrCreate(dataDirectory, options.NodeId));
-        services.AddSingleton(_ => MetadataStore.Open(dataDirectory));
+        services.AddSingleton<BrokerChannels>();
+
+        // The metadata log: the quorum replicates it, the store applies it to this broker's image.
+        services.AddSingleton<MetadataStore>();
+        services.AddSingleton<IMetadataQuorum>(sp => new RaftMetadataQuorum(
+            new QuorumOptions
+            {
+                NodeId = options.NodeId,
+                Voters = voters,
+                DataDirectory = dataDirectory,
+                ElectionTimeoutMin = TimeSpan.FromMilliseconds(options.QuorumElectionTimeoutMinMs),
+                ElectionTimeoutMax = TimeSpan.FromMilliseconds(options.QuorumElectionTimeoutMaxMs),
+                LoggerFactory = sp.GetRequiredService<ILoggerFactory>(),
+            },
+            sp.GetRequiredService<MetadataStore>()));
         services.AddSingleton(new TopicConfigResolver(topicDefaults));
+        services.AddSingleton(sp => new QuorumController(
+            sp.GetRequiredService<IMetadataQuorum>(),
+            sp.GetRequiredService<MetadataStore>(),
+            sp.GetRequiredService<TopicConfigResolver>(),
+            new ControllerOptions
+            {
+                NodeId = options.NodeId,
+                BrokerSessionTimeout = TimeSpan.FromMilliseconds(options.BrokerSessionTimeoutMs),
+                DefaultReplicationFactor = options.DefaultReplicationFactor,
+                OffsetsTopicReplicationFactor = options.OffsetsTopicReplicationFactor > 0 ? options.OffsetsTopicReplicationFactor : Math.Min(3, voters.Count),
+                AutoLeaderRebalance = options.AutoLeaderRebalanceEnable,
+                LeaderImbalanceCheckInterval = TimeSpan.FromSeconds(options.LeaderImbalanceCheckIntervalSeconds),
+                LegacyTopicsFile = Path.Combine(dataDirectory, "metadata", "topics.json"),
+            },
+            time,
+            sp.GetRequiredService<ILogger<QuorumController>>()));
+        services.AddSingleton<IRemoteControllerFactory, RemoteControllerFactory>();
+        services.AddSingleton<ControllerChannel>();
+        services.AddSingleton(sp => new BrokerMembership(
+            sp.GetRequiredService<BrokerIdentity>(),
+            sp.GetRequiredService<ControllerChannel>(),
+            sp.GetRequiredService<MetadataStore>(),
+            new BrokerMembershipOptions(TimeSpan.FromMilliseconds(options.BrokerHeartbeatIntervalMs), TimeSpan.FromMilliseconds(options.BrokerSessionTimeoutMs), options.Rack),
+            time,
+            sp.GetRequiredService<ILogger<BrokerMembership>>()));
+
         services.AddSingleton(sp =>
         {
             var metadata = sp.GetRequiredService<MetadataStore>();
@@ -121,10 +171,44 @@ public static class BrokerApp
                 },
                 topic => metadata.Topics.TryGetValue(topic, out var spec) ? configs.Resolve(spec) : null,
                 sp.GetRequiredService<ILoggerFactory>(),
-                TimeProvider.System);
+                time);
+        });
+
+        // Replication: partitions lead or follow as the image says; followers fetch from leaders.
+        services.AddSingleton(sp => new IsrChangeSender(
+            sp.GetRequiredService<ControllerChannel>(),
+            sp.GetRequiredService<BrokerIdentity>(),
+            () => sp.GetRequiredService<BrokerMembership>().BrokerEpoch,
+            sp.GetRequiredService<BrokerMetrics>().IsrChanged,
+            sp.GetRequiredService<ILogger<IsrChangeSender>>()));
+        services.AddSingleton(sp =>
+        {
+            var membership = sp.GetRequiredService<BrokerMembership>();
+            var metadata = sp.GetRequiredService<MetadataStore>();
+            var isr = sp.GetRequiredService<IsrChangeSender>();
+            return new PartitionContext(
+                options.NodeId,
+                time,
+                TimeSpan.FromMilliseconds(options.ReplicaLagTimeMaxMs),
+                () => membership.HoldsLease,
+                id => metadata.Image.IsActive(id),
+                isr.Want);
+        });
+        services.AddSingleton<IReplicaFetchClientFactory, ReplicaFetchClientFactory>();
+        services.AddSingleton(sp =>
+        {
+            var metadata = sp.GetRequiredService<MetadataStore>();
+            var membership = sp.GetRequiredService<BrokerMembership>();
+            return new ReplicaFetcherManager(
+                options.NodeId,
+                id => metadata.Image.AddressOf(id),
+                () => membership.BrokerEpoch,
+                sp.GetRequiredService<IReplicaFetchClientFactory>(),
+                new ReplicaFetcherOptions { MaxWait = TimeSpan.FromMilliseconds(options.ReplicaFetchWaitMaxMs) },
+                sp.GetRequiredService<ILoggerFactory>());
         });
         services.AddSingleton<ReplicaManager>();
-        services.AddSingleton(sp => new TopicController(sp.GetRequiredService<MetadataStore>(), sp.GetRequiredService<TopicConfigResolver>(), sp.GetRequiredService<ILogger<TopicController>>()));
+        services.AddSingleton<IPartitionOffsets, ClusterPartitionOffsets>();
         services.AddSingleton(sp => new FetchManager(sp.GetRequiredService<ReplicaManager>()));
         services.AddSingleton(new InFlightLimiter(options.MaxInFlightBytes, options.MaxInFlightBytesPerConnection));
         var groupOptions = new GroupCoordinatorOptions
@@ -135,16 +219,17 @@ public static class BrokerApp
             MaxSessionTimeout = TimeSpan.FromMilliseconds(options.GroupMaxSessionTimeoutMs),
         };
         services.AddSingleton(groupOptions);
-        services.AddSingleton(sp => new OffsetsLog(sp.GetRequiredService<ReplicaManager>(), groupOptions.OffsetsTopicPartitions, TimeProvider.System));
+        services.AddSingleton(sp => new OffsetsLog(sp.GetRequiredService<ReplicaManager>(), groupOptions.OffsetsTopicPartitions, time));
         services.AddSingleton<GroupStore>();
         services.AddSingleton(sp => new GroupCoordinator(
             sp.GetRequiredService<GroupStore>(),
-            sp.GetRequiredService<TopicController>(),
+            sp.GetRequiredService<ReplicaManager>(),
+            sp.GetRequiredService<ControllerChannel>(),
             sp.GetRequiredService<MetadataStore>(),
             groupOptions,
-            TimeProvider.System,
+            time,
             sp.GetRequiredService<ILogger<GroupCoordinator>>()));
-        services.AddSingleton(sp => new OffsetManager(sp.GetRequiredService<GroupStore>(), sp.GetRequiredService<ReplicaManager>(), groupOptions, TimeProvider.System));
+        services.AddSingleton(sp => new OffsetManager(sp.GetRequiredService<GroupStore>(), sp.GetRequiredService<IPartitionOffsets>(), groupOptions, time));
         services.AddSingleton<GroupAdmin>();
         services.AddSingleton<BrokerLifecycle>();
         services.AddHostedService(sp => sp.GetRequiredService<BrokerLifecycle>());

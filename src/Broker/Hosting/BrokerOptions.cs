@@ -60,6 +60,50 @@ public sealed class BrokerOptions
     /// <summary>Seconds a graceful stop waits for calls in flight before closing the logs.</summary>
     public int ShutdownTimeoutSeconds { get; set; } = 15;
 
+    /// <summary>
+    /// The metadata quorum's voters, <c>id@host:port,...</c> (Kafka's controller.quorum.voters); every
+    /// voter is also a broker. Empty: this node alone, at <see cref="BindAddress"/>:<see cref="ControllerPort"/>.
+    /// A node not in the list is a broker only and follows the voters' metadata.
+    /// </summary>
+    public string ControllerVoters { get; set; } = string.Empty;
+
+    /// <summary>TCP port of this node's quorum member when <see cref="ControllerVoters"/> is empty.</summary>
+    public int ControllerPort { get; set; } = 9402;
+
+    /// <summary>Rack of this broker (broker.rack), reported in metadata.</summary>
+    public string Rack { get; set; } = string.Empty;
+
+    /// <summary>Replication factor of topics created without one (default.replication.factor).</summary>
+    public int DefaultReplicationFactor { get; set; } = 1;
+
+    /// <summary>Replication factor of __consumer_offsets; 0: min(3, number of voters) (offsets.topic.replication.factor).</summary>
+    public int OffsetsTopicReplicationFactor { get; set; }
+
+    /// <summary>A broker silent for this long is fenced by the controller (broker.session.timeout.ms).</summary>
+    public int BrokerSessionTimeoutMs { get; set; } = 3000;
+
+    /// <summary>How often a broker heartbeats to the controller (broker.heartbeat.interval.ms).</summary>
+    public int BrokerHeartbeatIntervalMs { get; set; } = 500;
+
+    /// <summary>A follower not caught up for this long leaves the ISR (replica.lag.time.max.ms; Kafka's default is 30000).</summary>
+    public int ReplicaLagTimeMaxMs { get; set; } = 10_000;
+
+    /// <summary>Longest a follower's fetch waits at the leader (replica.fetch.wait.max.ms).</summary>
+    public int ReplicaFetchWaitMaxMs { get; set; } = 500;
+
+    /// <summary>Whether leadership moves back to preferred replicas by itself, and how often that is checked.</summary>
+    public bool AutoLeaderRebalanceEnable { get; set; } = true;
+
+    public int LeaderImbalanceCheckIntervalSeconds { get; set; } = 300;
+
+    /// <summary>How long a stop waits for the controller to move this broker's leaderships away.</summary>
+    public int ControlledShutdownTimeoutMs { get; set; } = 10_000;
+
+    /// <summary>The quorum's randomised election timeout range (kept at 500 ms or more: see docs/architecture.md).</summary>
+    public int QuorumElectionTimeoutMinMs { get; set; } = 500;
+
+    public int QuorumElectionTimeoutMaxMs { get; set; } = 1000;
+
     /// <summary>Broker-wide topic config defaults, by Kafka topic config name (e.g. <c>retention.ms</c>, <c>flush.ms</c>).</summary>
     public Dictionary<string, string> TopicDefaults { get; set; } = [];
 
@@ -67,6 +111,21 @@ public sealed class BrokerOptions
     public CleanerSettings Cleaner { get; set; } = new();
 
     public string DataDirectoryFullPath => Path.GetFullPath(DataDirectory);
+
+    /// <summary>The voter list: as configured, or this node alone.</summary>
+    public IReadOnlyList<Cluster.Quorum.QuorumVoter> Voters()
+    {
+        try
+        {
+            return string.IsNullOrWhiteSpace(ControllerVoters)
+                ? [new Cluster.Quorum.QuorumVoter(NodeId, BindAddress == "0.0.0.0" ? "127.0.0.1" : BindAddress, ControllerPort)]
+                : Cluster.Quorum.QuorumVoter.ParseList(ControllerVoters);
+        }
+        catch (FormatException e)
+        {
+            throw new InvalidOperationException($"LogBroker configuration: ControllerVoters: {e.Message}", e);
+        }
+    }
 
     /// <summary>Checks every setting; throws with a message naming the bad one.</summary>
     public LogConfig Validate()
@@ -80,6 +139,13 @@ public sealed class BrokerOptions
         Require(!string.IsNullOrWhiteSpace(DataDirectory), "DataDirectory must be set");
         Require(OffsetsTopicPartitions is >= 1 and <= 1000, "OffsetsTopicPartitions must be from 1 to 1000");
         Require(GroupHeartbeatIntervalMs > 0 && GroupMinSessionTimeoutMs > 0 && GroupMaxSessionTimeoutMs >= GroupMinSessionTimeoutMs, "group timeouts must be positive, min not above max");
+        Require(ControllerPort is >= 1 and <= 65535, "ControllerPort must be from 1 to 65535");
+        Require(DefaultReplicationFactor >= 1 && OffsetsTopicReplicationFactor >= 0, "replication factors must be positive (0 for the offsets topic's default)");
+        Require(BrokerHeartbeatIntervalMs > 0 && BrokerSessionTimeoutMs > 2 * BrokerHeartbeatIntervalMs, "BrokerSessionTimeoutMs must be more than twice BrokerHeartbeatIntervalMs");
+        Require(ReplicaLagTimeMaxMs > 0 && ReplicaFetchWaitMaxMs >= 0 && ReplicaFetchWaitMaxMs < ReplicaLagTimeMaxMs, "ReplicaFetchWaitMaxMs must be below ReplicaLagTimeMaxMs");
+        Require(LeaderImbalanceCheckIntervalSeconds > 0 && ControlledShutdownTimeoutMs >= 0, "intervals must be positive");
+        Require(QuorumElectionTimeoutMinMs > 0 && QuorumElectionTimeoutMaxMs > QuorumElectionTimeoutMinMs, "the quorum election timeout range must be positive and not empty");
+        _ = Voters(); // throws naming a malformed entry
         Cleaner.Validate();
         if (!TopicConfigKeys.TryApply(LogConfig.Default, TopicDefaults, out var defaults, out var error))
         {

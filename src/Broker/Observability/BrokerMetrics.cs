@@ -29,6 +29,23 @@ public sealed class BrokerMetrics
     private readonly Gauge _connections;
     private readonly Gauge _waitingFetches;
     private readonly Gauge _subscriptions;
+    private readonly Gauge _underReplicated;
+    private readonly Gauge _offline;
+    private readonly Gauge _leaderPartitions;
+    private readonly Gauge _acksWaiting;
+    private readonly Gauge _replicaLagRecords;
+    private readonly Gauge _replicaLagSeconds;
+    private readonly Gauge _followerLagRecords;
+    private readonly Counter _isrChanges;
+    private readonly Gauge _controllerActive;
+    private readonly Gauge _fenced;
+    private readonly Gauge _metadataOffset;
+    private readonly Gauge _quorumLeader;
+    private readonly Gauge _quorumTerm;
+    private readonly Gauge _quorumCommitIndex;
+    private readonly Gauge _quorumAppliedIndex;
+    private readonly Gauge _quorumRestarts;
+    private int _acksAllWaiting;
     private readonly ConcurrentDictionary<string, TopicCounters> _topics = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(string Api, string Outcome), Counter.Child> _requestChildren = new();
     private readonly ConcurrentDictionary<string, Histogram.Child> _durationChildren = new(StringComparer.Ordinal);
@@ -59,6 +76,22 @@ public sealed class BrokerMetrics
         _connections = factory.CreateGauge("logbroker_open_connections", "Open client connections, by listener.", "listener");
         _waitingFetches = factory.CreateGauge("logbroker_fetch_waiting", "Long-poll fetches parked waiting for data.");
         _subscriptions = factory.CreateGauge("logbroker_subscriptions_active", "Open push subscriptions.");
+        _underReplicated = factory.CreateGauge("logbroker_under_replicated_partitions", "Partitions led here whose ISR is smaller than their replica set.");
+        _offline = factory.CreateGauge("logbroker_offline_partitions", "Partitions without a live leader (reported by the active controller; 0 elsewhere).");
+        _leaderPartitions = factory.CreateGauge("logbroker_leader_partitions", "Partitions led by this broker.");
+        _acksWaiting = factory.CreateGauge("logbroker_produce_acks_all_waiting", "acks=all produce requests waiting for their batches to be replicated.");
+        _replicaLagRecords = factory.CreateGauge("logbroker_replica_lag_records", "As the leader sees it: records a follower lacks (leader log end minus follower log end).", "topic", "partition", "replica");
+        _replicaLagSeconds = factory.CreateGauge("logbroker_replica_lag_seconds", "As the leader sees it: seconds since a follower was last caught up.", "topic", "partition", "replica");
+        _followerLagRecords = factory.CreateGauge("logbroker_follower_lag_records", "As this follower saw at its last fetch: records it lacked of its leader's log.", "topic", "partition");
+        _isrChanges = factory.CreateCounter("logbroker_isr_changes_total", "ISR changes this broker proposed as leader and the controller accepted.", "direction");
+        _controllerActive = factory.CreateGauge("logbroker_controller_active", "1 while this broker is the active controller (the metadata quorum's leader).");
+        _fenced = factory.CreateGauge("logbroker_broker_fenced", "1 while the controller has this broker fenced (or it is not registered yet).");
+        _metadataOffset = factory.CreateGauge("logbroker_metadata_offset", "The last metadata log offset this broker applied.");
+        _quorumLeader = factory.CreateGauge("logbroker_quorum_leader_id", "The metadata quorum's leader node id, -1 when none is known.");
+        _quorumTerm = factory.CreateGauge("logbroker_quorum_term", "The metadata quorum's current term.");
+        _quorumCommitIndex = factory.CreateGauge("logbroker_quorum_commit_index", "The metadata quorum's commit index as this member knows it.");
+        _quorumAppliedIndex = factory.CreateGauge("logbroker_quorum_applied_index", "The metadata log index this member applied.");
+        _quorumRestarts = factory.CreateGauge("logbroker_quorum_member_restarts", "Times the watchdog rebuilt this quorum member in process after it stalled.");
     }
 
     public CollectorRegistry Registry { get; }
@@ -89,18 +122,37 @@ public sealed class BrokerMetrics
 
     public void ConnectionClosed(string listener) => _connections.WithLabels(listener).Dec();
 
+    public void AcksAllWaiting(int delta) => Interlocked.Add(ref _acksAllWaiting, delta);
+
+    public void IsrChanged(bool expanded) => _isrChanges.WithLabels(expanded ? "expand" : "shrink").Inc();
+
     public void SubscriptionOpened() => Interlocked.Increment(ref _activeSubscriptions);
 
     public void SubscriptionClosed() => Interlocked.Decrement(ref _activeSubscriptions);
 
     /// <summary>Reads partition and broker state into the gauges at each scrape; partitions that are gone lose their series.</summary>
-    public void ObserveAtScrape(ReplicaManager replicas, Api.InFlightLimiter inFlight, FetchManager fetches)
+    public void ObserveAtScrape(ReplicaManager replicas, Api.InFlightLimiter inFlight, FetchManager fetches, Cluster.Quorum.IMetadataQuorum quorum, Cluster.BrokerMembership membership, Cluster.MetadataStore metadata)
     {
         Registry.AddBeforeCollectCallback(() =>
         {
             var live = new HashSet<(string, string)>();
+            int underReplicated = 0, leading = 0;
+            var liveReplicas = new HashSet<(string, string, string)>();
             foreach (var partition in replicas.Partitions)
             {
+                if (partition.IsLeader)
+                {
+                    leading++;
+                    underReplicated += partition.InSyncReplicas.Count < partition.Replicas.Count ? 1 : 0;
+                    foreach (var lag in partition.FollowerLags())
+                    {
+                        var key = (partition.TopicPartition.Topic, partition.TopicPartition.Partition.ToString(System.Globalization.CultureInfo.InvariantCulture), lag.ReplicaId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                        liveReplicas.Add(key);
+                        _replicaLagRecords.WithLabels(key.Item1, key.Item2, key.Item3).Set(lag.LagRecords);
+                        _replicaLagSeconds.WithLabels(key.Item1, key.Item2, key.Item3).Set(lag.SinceCaughtUp.TotalSeconds);
+                    }
+                }
+
                 var log = partition.Log;
                 var labels = (partition.TopicPartition.Topic, partition.TopicPartition.Partition.ToString(System.Globalization.CultureInfo.InvariantCulture));
                 live.Add(labels);
@@ -122,6 +174,59 @@ public sealed class BrokerMetrics
                 }
             }
 
+            foreach (var gauge in (Gauge[])[_replicaLagRecords, _replicaLagSeconds])
+            {
+                foreach (var values in gauge.GetAllLabelValues().ToList())
+                {
+                    if (!liveReplicas.Contains((values[0], values[1], values[2])))
+                    {
+                        gauge.RemoveLabelled(values);
+                    }
+                }
+            }
+
+            var following = new HashSet<(string, string)>();
+            foreach (var (tp, lagRecords) in replicas.Fetchers.Lags)
+            {
+                var key = (tp.Topic, tp.Partition.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                following.Add(key);
+                _followerLagRecords.WithLabels(key.Item1, key.Item2).Set(lagRecords);
+            }
+
+            foreach (var values in _followerLagRecords.GetAllLabelValues().ToList())
+            {
+                if (!following.Contains((values[0], values[1])))
+                {
+                    _followerLagRecords.RemoveLabelled(values);
+                }
+            }
+
+            var image = metadata.Image;
+            var offline = 0;
+            if (quorum.IsLeader)
+            {
+                foreach (var topic in image.Topics.Values)
+                {
+                    foreach (var p in topic.Partitions)
+                    {
+                        offline += p.HasLeader && image.IsActive(p.Leader) ? 0 : 1;
+                    }
+                }
+            }
+
+            var status = quorum.Status;
+            _underReplicated.Set(underReplicated);
+            _leaderPartitions.Set(leading);
+            _offline.Set(offline);
+            _acksWaiting.Set(Volatile.Read(ref _acksAllWaiting));
+            _controllerActive.Set(quorum.IsLeader ? 1 : 0);
+            _fenced.Set(membership.IsFenced ? 1 : 0);
+            _metadataOffset.Set(image.Offset);
+            _quorumLeader.Set(status.LeaderId ?? -1);
+            _quorumTerm.Set(status.Term);
+            _quorumCommitIndex.Set(status.CommitIndex);
+            _quorumAppliedIndex.Set(status.AppliedIndex);
+            _quorumRestarts.Set(status.Restarts);
             _inFlightBytes.Set(inFlight.InFlightBytes);
             _waitingFetches.Set(fetches.WaitingFetches);
             _subscriptions.Set(Volatile.Read(ref _activeSubscriptions));
