@@ -38,9 +38,9 @@ public static class TestBatches
     /// <summary>
     /// An idempotent producer's batch of <paramref name="count"/> records "k{i}" → "v{i}" (i from
     /// <paramref name="firstIndex"/>), carrying <paramref name="producerId"/>, <paramref name="epoch"/> and
-    /// <paramref name="baseSequence"/>.
+    /// <paramref name="baseSequence"/>; <paramref name="baseOffset"/> matters only to a replicated append, which keeps it.
     /// </summary>
-    public static byte[] Idempotent(long producerId, short epoch, int baseSequence, int count = 1, long timestamp = 1_700_000_000_000, int firstIndex = 0, string keyPrefix = "k", CompressionType compression = CompressionType.None, bool transactional = false)
+    public static byte[] Idempotent(long producerId, short epoch, int baseSequence, int count = 1, long timestamp = 1_700_000_000_000, int firstIndex = 0, string keyPrefix = "k", CompressionType compression = CompressionType.None, bool transactional = false, long baseOffset = 0)
     {
         using var builder = new RecordBatchBuilder(compression);
         for (var i = 0; i < count; i++)
@@ -48,7 +48,7 @@ public static class TestBatches
             builder.Append(timestamp + i, Encoding.UTF8.GetBytes($"{keyPrefix}{firstIndex + i}"), Encoding.UTF8.GetBytes($"v{firstIndex + i}"));
         }
 
-        return builder.Build(new BatchProducerFields(producerId, epoch, baseSequence, transactional)).ToArray();
+        return builder.Build(new BatchProducerFields(producerId, epoch, baseSequence, transactional), baseOffset).ToArray();
     }
 
     public static byte[] Concat(params byte[][] batches) => [.. batches.SelectMany(b => b)];

@@ -68,15 +68,13 @@ public sealed partial class PartitionLog
     }
 
     /// <summary>
-    /// After a roll: deletes the snapshots no open can need (Kafka's <c>minSnapshotsOffsetToRetain</c>),
-    /// those below both the segment before the active one and the segment holding the recovery point,
-    /// where a recovery after a crash may have to cut the log and rebuild the state.
+    /// After a roll: keeps the snapshots at and after the base of the segment before the new active one,
+    /// as Kafka keeps two, and deletes the older ones. A crash cuts a log in its unflushed tail, almost always
+    /// the active segment, where these suffice; a recovery that cuts further back replays from the log start.
     /// </summary>
     private void DeleteUnneededSnapshots()
     {
         var segments = _segments;
-        var previous = segments[Math.Max(0, segments.Length - 2)].BaseOffset;
-        var recovering = segments[FloorSegment(segments, RecoveryPoint)].BaseOffset;
-        _producers.DeleteSnapshotsBelow(Math.Min(previous, recovering));
+        _producers.DeleteSnapshotsBelow(segments[Math.Max(0, segments.Length - 2)].BaseOffset);
     }
 }
