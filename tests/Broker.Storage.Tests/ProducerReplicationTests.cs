@@ -57,6 +57,19 @@ public class ProducerReplicationTests
         Assert.Equal((2, 1, 7L), (state.ProducerEpoch, state.LastSequence, state.LastOffset));
     }
 
+    [Fact]
+    public void State_from_a_replicated_batch_without_a_sequence_survives_a_clean_restart()
+    {
+        using var h = new LogHarness();
+        Assert.True(h.Log.Append(Producing.Batch(1, 0, RecordBatchLayout.NoSequence, count: 1), 0, AppendOrigin.Replication).Succeeded);
+        var before = h.Log.ProducerStates;
+
+        h.ReopenClean();
+
+        Assert.Equal(before, h.Log.ProducerStates);
+        Assert.Single(h.Log.ProducerSnapshotOffsets);
+    }
+
     private static void Replicate(PartitionLog leader, PartitionLog follower)
     {
         var offset = follower.LogEndOffset;

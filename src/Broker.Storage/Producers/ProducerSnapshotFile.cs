@@ -198,9 +198,10 @@ internal static class ProducerSnapshotFile
                     BinaryPrimitives.ReadInt64BigEndian(bytes[(position + 4)..]),
                     BinaryPrimitives.ReadInt32BigEndian(bytes[(position + 12)..]),
                     BinaryPrimitives.ReadInt64BigEndian(bytes[(position + 16)..]));
-                if (batch.LastSequence < 0 || batch.OffsetDelta < 0 || batch.FirstOffset <= previousOffset || batch.LastOffset >= offset)
+                // Sequences are not checked: a leader's batch is recorded whatever sequence it carries.
+                if (batch.OffsetDelta < 0 || batch.FirstOffset <= previousOffset || batch.LastOffset >= offset)
                 {
-                    throw new InvalidDataException($"producer {producerId} has an impossible batch: sequence {batch.LastSequence}, offsets {batch.FirstOffset}..{batch.LastOffset}");
+                    throw new InvalidDataException($"producer {producerId} has an impossible batch at offsets {batch.FirstOffset}..{batch.LastOffset}");
                 }
 
                 entry.AddBatch(epoch, batch);
