@@ -25,6 +25,11 @@ namespace LogBroker.Storage.Log;
 /// lock: they read the published segment array and offsets, and hold a reference on the segment
 /// they read from.
 /// </para>
+/// <para>
+/// Idempotent producers: the log keeps each producer's epoch and last five batches
+/// (<see cref="ProducerStateManager"/>), checked and updated under the write lock by every append,
+/// snapshotted at each roll and at a clean close, and rebuilt at open and after a truncation.
+/// </para>
 /// </summary>
 public sealed partial class PartitionLog : IDisposable
 {
