@@ -29,8 +29,11 @@ public static class BenchLog
         RetentionMs = LogConfig.Forever,
     };
 
-    /// <summary>A batch of 100-byte records with 8-byte keys filling about <paramref name="targetBytes"/>.</summary>
-    public static byte[] Batch(int targetBytes = 64 * 1024)
+    /// <summary>
+    /// A batch of 100-byte records with 8-byte keys filling about <paramref name="targetBytes"/>, from an
+    /// idempotent producer when <paramref name="producer"/> is given.
+    /// </summary>
+    public static byte[] Batch(int targetBytes = 64 * 1024, BatchProducerFields? producer = null)
     {
         using var builder = new RecordBatchBuilder(initialCapacity: targetBytes + 1024);
         var value = new byte[RecordValueBytes];
@@ -44,7 +47,7 @@ public static class BenchLog
             i++;
         }
 
-        return builder.Build().ToArray();
+        return builder.Build(producer ?? BatchProducerFields.None).ToArray();
     }
 
     /// <summary>

@@ -10,7 +10,7 @@ namespace LogBroker.Storage;
 
 /// <summary>
 /// Owns every partition log in the data directory: opens them all at start-up (in parallel, recovering
-/// what an unclean stop left), creates and deletes them, runs the background flush, retention and
+/// what an unclean stop left), creates and deletes them, runs the background flush, retention, producer expiry and
 /// checkpoint loops and the log cleaner, and on shutdown stops the cleaner, flushes everything, writes
 /// the checkpoints and leaves the <c>.clean-shutdown</c> marker that lets the next start skip recovery.
 /// </summary>
@@ -89,6 +89,7 @@ public sealed class LogManager : IAsyncDisposable
                 CleanShutdown = clean,
                 RecoveryPoint = recoveryPoints.GetValueOrDefault(entry.Partition),
                 LogStartOffset = logStarts.GetValueOrDefault(entry.Partition),
+                ProducerIdExpiration = options.ProducerIdExpiration,
             };
             using var scope = manager.PartitionScope(entry.Partition); // recovery's warnings name their partition
             var log = PartitionLog.Open(entry.Path, entry.Partition, config, open, loggerFactory.CreateLogger<PartitionLog>(), time);
@@ -108,11 +109,12 @@ public sealed class LogManager : IAsyncDisposable
         return manager;
     }
 
-    /// <summary>Starts the flush, retention and checkpoint loops, and the cleaner's unless it is disabled.</summary>
+    /// <summary>Starts the flush, retention, producer expiry and checkpoint loops, and the cleaner's unless it is disabled.</summary>
     public void StartBackgroundTasks()
     {
         _loops.Add(RunLoop("flush", _options.FlushCheckInterval, FlushDueLogs));
         _loops.Add(RunLoop("retention", _options.RetentionCheckInterval, () => ApplyRetention()));
+        _loops.Add(RunLoop("producer-expiration", _options.ProducerIdExpirationCheckInterval, () => RemoveExpiredProducers()));
         _loops.Add(RunLoop("checkpoint", _options.CheckpointInterval, WriteCheckpoints));
         _loops.Add(RunLoop("resident-trim", _options.ResidentPagesTrimInterval, ReleaseResidentPages));
         if (_options.Cleaner.Enabled)
@@ -133,7 +135,7 @@ public sealed class LogManager : IAsyncDisposable
                 Path.Combine(_options.DataDirectory, tp.ToString()),
                 tp,
                 config,
-                new LogOpenOptions { CleanShutdown = true },
+                new LogOpenOptions { CleanShutdown = true, ProducerIdExpiration = _options.ProducerIdExpiration },
                 _loggerFactory.CreateLogger<PartitionLog>(),
                 _time);
             log.TruncationObserver = _cleaner.OnTruncated;
@@ -196,6 +198,18 @@ public sealed class LogManager : IAsyncDisposable
         }
 
         return deleted;
+    }
+
+    /// <summary>One pass of producer expiry over every log (see <see cref="PartitionLog.RemoveExpiredProducers"/>); returns the producers forgotten.</summary>
+    public int RemoveExpiredProducers()
+    {
+        var removed = 0;
+        foreach (var (_, log) in _logs)
+        {
+            removed += log.RemoveExpiredProducers();
+        }
+
+        return removed;
     }
 
     /// <summary>Flushes every log whose oldest unflushed data is older than its <c>flush.ms</c>.</summary>

@@ -30,6 +30,15 @@ public sealed record LogManagerOptions
     /// </summary>
     public TimeSpan ResidentPagesTrimInterval { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>
+    /// <c>producer.id.expiration.ms</c> (a broker setting in Kafka): an idempotent producer whose newest batch
+    /// in a partition is older than this is forgotten there, and its next batch must start at sequence 0.
+    /// </summary>
+    public TimeSpan ProducerIdExpiration { get; init; } = TimeSpan.FromDays(1);
+
+    /// <summary>How often expired producers are looked for (Kafka's <c>producer.id.expiration.check.interval.ms</c>).</summary>
+    public TimeSpan ProducerIdExpirationCheckInterval { get; init; } = TimeSpan.FromMinutes(10);
+
     /// <summary>Logs opened (and recovered) at once at start-up.</summary>
     public int RecoveryThreads { get; init; } = Environment.ProcessorCount;
 }

@@ -35,6 +35,22 @@ public static class TestBatches
         return builder.Build().ToArray();
     }
 
+    /// <summary>
+    /// An idempotent producer's batch of <paramref name="count"/> records "k{i}" → "v{i}" (i from
+    /// <paramref name="firstIndex"/>), carrying <paramref name="producerId"/>, <paramref name="epoch"/> and
+    /// <paramref name="baseSequence"/>; <paramref name="baseOffset"/> matters only to a replicated append, which keeps it.
+    /// </summary>
+    public static byte[] Idempotent(long producerId, short epoch, int baseSequence, int count = 1, long timestamp = 1_700_000_000_000, int firstIndex = 0, string keyPrefix = "k", CompressionType compression = CompressionType.None, bool transactional = false, long baseOffset = 0)
+    {
+        using var builder = new RecordBatchBuilder(compression);
+        for (var i = 0; i < count; i++)
+        {
+            builder.Append(timestamp + i, Encoding.UTF8.GetBytes($"{keyPrefix}{firstIndex + i}"), Encoding.UTF8.GetBytes($"v{firstIndex + i}"));
+        }
+
+        return builder.Build(new BatchProducerFields(producerId, epoch, baseSequence, transactional), baseOffset).ToArray();
+    }
+
     public static byte[] Concat(params byte[][] batches) => [.. batches.SelectMany(b => b)];
 
     /// <summary>Every record in a run of batches as (offset, timestamp, key, value); decompresses as needed.</summary>

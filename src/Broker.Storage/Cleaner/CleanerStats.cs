@@ -37,6 +37,9 @@ public sealed class CleanerStats
     /// <summary>Batches that had no record left and were dropped whole.</summary>
     public long BatchesDropped { get; internal set; }
 
+    /// <summary>Batches that had no record left but were kept as an empty header: each the newest batch of a producer with state.</summary>
+    public long EmptyBatchesRetained { get; internal set; }
+
     public int SegmentsRead { get; internal set; }
 
     public int SegmentsWritten { get; internal set; }

@@ -23,6 +23,7 @@ namespace LogBroker.Storage.Cleaner;
 internal sealed class Compactor(OffsetMap map, SegmentRewriter rewriter, IoThrottle throttle) : IDisposable
 {
     private readonly PooledBufferWriter _scratch = new(64 * 1024);
+    private readonly Dictionary<long, long> _producerLastOffsets = [];
 
     /// <summary>
     /// Cleans <paramref name="target"/>. When <paramref name="haltAt"/> (a test's stand-in for a crash)
@@ -62,7 +63,8 @@ internal sealed class Compactor(OffsetMap map, SegmentRewriter rewriter, IoThrot
 
             var endOffset = BuildOffsetMap(target, stats, cancellation);
             stats.EndOffset = endOffset;
-            var retention = new RecordRetention(map, target.FirstDirtyOffset, endOffset, nowMs - config.DeleteRetentionMs);
+            log.CopyProducerLastOffsets(_producerLastOffsets);
+            var retention = new RecordRetention(map, target.FirstDirtyOffset, endOffset, nowMs - config.DeleteRetentionMs, _producerLastOffsets);
             var count = 0;
             while (count < segments.Length && segments[count].BaseOffset < endOffset)
             {

@@ -36,9 +36,19 @@ internal enum RetentionVerdict
 /// survives copies of the files and follows the broker's <see cref="TimeProvider"/>. The per-batch
 /// delete horizon of KIP-534 (attribute bit 6) is neither written nor read.
 /// </para>
+/// <para>
+/// A batch left with no record is dropped, unless it is the newest batch of a producer the log has state
+/// for (<see cref="ProducerLastOffsets"/>, producer id to its newest offset, taken when the cleaning
+/// started): then its header is kept, as Kafka's <c>BatchRetention.RETAIN_EMPTY</c> keeps it, so that a
+/// producer state rebuilt from the log (no usable snapshot) still knows the producer's epoch and last sequence.
+/// </para>
 /// </summary>
-internal readonly record struct RecordRetention(OffsetMap Map, long FirstDirtyOffset, long EndOffset, long DeleteHorizonMs)
+internal readonly record struct RecordRetention(OffsetMap Map, long FirstDirtyOffset, long EndOffset, long DeleteHorizonMs, Dictionary<long, long> ProducerLastOffsets)
 {
+    /// <summary>Whether a batch that kept no record must still be written, as an empty batch.</summary>
+    public bool KeepsEmptyBatch(long producerId, long lastOffset) =>
+        producerId >= 0 && ProducerLastOffsets.TryGetValue(producerId, out var newest) && newest == lastOffset;
+
     /// <summary>Whether tombstones of <paramref name="source"/> in the cleaned range have been visible long enough.</summary>
     public bool TombstonesExpireIn(Segment source) => source.LargestTimestamp < DeleteHorizonMs;
 

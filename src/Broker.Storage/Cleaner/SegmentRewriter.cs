@@ -17,7 +17,8 @@ namespace LogBroker.Storage.Cleaner;
 /// because the rewritten batch keeps the original's baseOffset, baseTimestamp, maxTimestamp,
 /// attributes, producer fields, leader epoch and lastOffsetDelta; only recordsCount, the length and
 /// the CRC change, and a compressed batch is compressed again with its own codec. A batch that keeps
-/// every record is copied as it is; one that keeps none is dropped.
+/// every record is copied as it is; one that keeps none is dropped, unless it is a producer's newest
+/// batch, whose header is kept as an empty batch (see <see cref="RecordRetention.KeepsEmptyBatch"/>).
 /// </para>
 /// <para>
 /// Memory: rewritten batches gather in one pooled buffer (about <see cref="CleanerOptions.WriteBufferBytes"/>
@@ -167,7 +168,17 @@ internal sealed class SegmentRewriter : IDisposable
         if (kept == 0)
         {
             _output.Truncate(start);
-            stats.BatchesDropped++;
+            if (retention.KeepsEmptyBatch(batch.ProducerId, header.LastOffset))
+            {
+                WriteEmptyBatch(original);
+                AddBatch(header, RecordBatchLayout.HeaderSize);
+                stats.EmptyBatchesRetained++;
+            }
+            else
+            {
+                stats.BatchesDropped++;
+            }
+
             return;
         }
 
@@ -199,6 +210,25 @@ internal sealed class SegmentRewriter : IDisposable
         BinaryPrimitives.WriteInt32BigEndian(rewritten[RecordBatchLayout.RecordsCount..], kept);
         BinaryPrimitives.WriteUInt32BigEndian(rewritten[RecordBatchLayout.Crc..], Crc32C.Compute(rewritten[RecordBatchLayout.CrcStart..]));
         AddBatch(header, rewritten.Length);
+    }
+
+    /// <summary>
+    /// The header of <paramref name="original"/> with no records after it, as Kafka's <c>writeEmptyHeader</c>
+    /// writes it: offsets, leader epoch, producer fields, max timestamp and the timestamp, transactional
+    /// and control bits kept; no compression, no base timestamp, zero records, a new CRC.
+    /// </summary>
+    private void WriteEmptyBatch(ReadOnlySpan<byte> original)
+    {
+        var empty = _output.GetSpan(RecordBatchLayout.HeaderSize)[..RecordBatchLayout.HeaderSize];
+        original[..RecordBatchLayout.HeaderSize].CopyTo(empty);
+        var attributes = new BatchAttributes(BinaryPrimitives.ReadInt16BigEndian(original[RecordBatchLayout.Attributes..]));
+        var uncompressed = BatchAttributes.Create(CompressionType.None, attributes.TimestampType, attributes.IsTransactional, attributes.IsControl);
+        BinaryPrimitives.WriteInt32BigEndian(empty[RecordBatchLayout.BatchLength..], RecordBatchLayout.MinBatchLength);
+        BinaryPrimitives.WriteInt16BigEndian(empty[RecordBatchLayout.Attributes..], uncompressed.Value);
+        BinaryPrimitives.WriteInt64BigEndian(empty[RecordBatchLayout.BaseTimestamp..], RecordBatchLayout.NoTimestamp);
+        BinaryPrimitives.WriteInt32BigEndian(empty[RecordBatchLayout.RecordsCount..], 0);
+        BinaryPrimitives.WriteUInt32BigEndian(empty[RecordBatchLayout.Crc..], Crc32C.Compute(empty[RecordBatchLayout.CrcStart..]));
+        _output.Advance(RecordBatchLayout.HeaderSize);
     }
 
     private void ReserveHeader()

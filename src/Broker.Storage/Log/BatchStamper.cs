@@ -23,6 +23,9 @@ internal sealed class BatchStamper
     /// <summary>The stamped batches' offsets, timestamps and sizes, valid until the next stamp.</summary>
     public ReadOnlySpan<AppendedBatch> Appended(int count) => _appended.AsSpan(0, count);
 
+    /// <summary>The stamped 61-byte headers of the batches, back to back, valid until the next stamp.</summary>
+    public ReadOnlySpan<byte> Headers(int count) => _headers.AsSpan(0, count * RecordBatchLayout.HeaderSize);
+
     /// <summary>Drops the references to the caller's bytes once they are written.</summary>
     public void Clear() => _gather.Clear();
 

@@ -14,4 +14,10 @@ public sealed record LogOpenOptions
 
     /// <summary>The high watermark to start from; null means the log end offset (a single replica).</summary>
     public long? HighWatermark { get; init; }
+
+    /// <summary>
+    /// <c>producer.id.expiration.ms</c> (a broker setting in Kafka, not a topic one): producers whose newest
+    /// batch is older than this are forgotten, at open and by <see cref="PartitionLog.RemoveExpiredProducers"/>.
+    /// </summary>
+    public TimeSpan ProducerIdExpiration { get; init; } = TimeSpan.FromDays(1);
 }

@@ -15,7 +15,8 @@ public sealed partial class PartitionLog
 {
     /// <summary>
     /// Removes every batch from the one holding <paramref name="offset"/> on, as a follower does when it
-    /// diverged from a new leader. Returns the new log end offset.
+    /// diverged from a new leader. Returns the new log end offset. The producer state is rebuilt as of
+    /// the new log end: from the latest snapshot at or below it, replaying the batches after it.
     /// </summary>
     public long TruncateTo(long offset)
     {
@@ -53,6 +54,7 @@ public sealed partial class PartitionLog
                 logEnd = target.TruncateTo(offset);
                 Volatile.Write(ref _segments, [.. segments.AsSpan(0, keep), target]);
                 Volatile.Write(ref _logEndOffset, logEnd);
+                _producers.Rebuild(_segments, _logStartOffset, logEnd, durable: true);
             }
 
             if (HighWatermark > logEnd)
@@ -104,7 +106,8 @@ public sealed partial class PartitionLog
     /// <summary>
     /// Applies <c>retention.ms</c> and <c>retention.bytes</c>: deletes the oldest sealed segments that
     /// are past either limit and lie wholly below the high watermark, and moves the log start offset to
-    /// the first segment kept. Returns the number of segments deleted.
+    /// the first segment kept. Returns the number of segments deleted. Producers whose newest batch was
+    /// deleted are forgotten, with the producer snapshots below the new log start.
     /// </summary>
     public int DeleteRetentionBreachedSegments()
     {
@@ -136,6 +139,7 @@ public sealed partial class PartitionLog
             var kept = segments[delete..];
             Volatile.Write(ref _logStartOffset, Math.Max(_logStartOffset, kept[0].BaseOffset));
             Volatile.Write(ref _segments, kept);
+            _producers.OnLogStartAdvanced(_logStartOffset);
         }
 
         for (var i = 0; i < delete; i++)
@@ -205,7 +209,8 @@ public sealed partial class PartitionLog
     }
 
     /// <summary>
-    /// fsync of every segment with unflushed data, then the recovery point moves to what was flushed.
+    /// fsync of every segment with unflushed data and of the producer snapshots written since the last
+    /// flush, then the recovery point moves to what was flushed.
     /// <para>
     /// The log end is read before the fsyncs and the recovery point written after them, so a truncation in
     /// between (and appends after it, not yet fsynced, under offsets that were) would otherwise leave the
@@ -241,6 +246,7 @@ public sealed partial class PartitionLog
                 }
             }
 
+            _producers.SyncSnapshots();
             FlushSynced?.Invoke();
             lock (_writeLock)
             {
@@ -315,5 +321,6 @@ public sealed partial class PartitionLog
         Volatile.Write(ref _recoveryPoint, offset);
         Volatile.Write(ref _corruptionFloor, NoCorruption);
         Volatile.Write(ref _segments, [fresh]);
+        _producers.TruncateFullyAndStartAt(offset);
     }
 }

@@ -5,6 +5,7 @@ using LogBroker.Protocol.Wire;
 using LogBroker.Protocol.Errors;
 using LogBroker.Storage.Config;
 using LogBroker.Storage.Durability;
+using LogBroker.Storage.Producers;
 using LogBroker.Storage.Segments;
 using Microsoft.Extensions.Logging;
 
@@ -24,6 +25,11 @@ namespace LogBroker.Storage.Log;
 /// lock: they read the published segment array and offsets, and hold a reference on the segment
 /// they read from.
 /// </para>
+/// <para>
+/// Idempotent producers: the log keeps each producer's epoch and last five batches
+/// (<see cref="ProducerStateManager"/>), checked and updated under the write lock by every append,
+/// snapshotted at each roll and at a clean close, and rebuilt at open and after a truncation.
+/// </para>
 /// </summary>
 public sealed partial class PartitionLog : IDisposable
 {
@@ -33,6 +39,7 @@ public sealed partial class PartitionLog : IDisposable
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly BatchStamper _stamper = new();
+    private readonly ProducerStateManager _producers;
     private Segment[] _segments;
     private LogConfig _config;
     private long _logStartOffset;
@@ -44,8 +51,9 @@ public sealed partial class PartitionLog : IDisposable
     private long _lastFlushMs;
     private bool _closed;
 
-    private PartitionLog(TopicPartition topicPartition, string directory, LogConfig config, LogLoader.Loaded loaded, LeaderEpochCache epochs, LogOpenOptions options, ILogger logger, TimeProvider time)
+    private PartitionLog(TopicPartition topicPartition, string directory, LogConfig config, LogLoader.Loaded loaded, LeaderEpochCache epochs, ProducerStateManager producers, LogOpenOptions options, ILogger logger, TimeProvider time)
     {
+        _producers = producers;
         TopicPartition = topicPartition;
         Directory = directory;
         _config = config;
@@ -147,8 +155,12 @@ public sealed partial class PartitionLog : IDisposable
         }
 
         var epochs = LeaderEpochCache.Load(directory);
-        var loaded = LogLoader.Load(directory, config, options, epochs, logger, time.GetUtcNow().ToUnixTimeMilliseconds());
-        var log = new PartitionLog(topicPartition, directory, config, loaded, epochs, options, logger, time);
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var loaded = LogLoader.Load(directory, config, options, epochs, logger, now);
+        var producers = new ProducerStateManager(topicPartition, directory, options.ProducerIdExpiration, logger);
+        producers.Rebuild(loaded.Segments, loaded.LogStartOffset, loaded.Segments[^1].NextOffset, durable: false);
+        producers.RemoveExpired(now);
+        var log = new PartitionLog(topicPartition, directory, config, loaded, epochs, producers, options, logger, time);
         epochs.TruncateFromEnd(log.LogEndOffset);
         epochs.TruncateFromStart(log.LogStartOffset);
         if (loaded.Recovered)
@@ -170,6 +182,13 @@ public sealed partial class PartitionLog : IDisposable
     /// Either all of them are appended or none is. Producer batches get consecutive offsets from the log
     /// end, the leader epoch, and with <c>message.timestamp.type=LogAppendTime</c> the append time (and a
     /// new CRC); the records themselves are written exactly as received.
+    /// <para>
+    /// Batches with a producer id are checked against that producer's state, in order, each against the
+    /// state including the earlier ones (see <see cref="ProducerStateManager"/>): a gap or a stale epoch
+    /// refuses the whole append; a retry of batches already stored appends nothing and succeeds with the
+    /// original offsets and <see cref="AppendResult.IsDuplicate"/>. A leader's batches
+    /// (<see cref="AppendOrigin.Replication"/>) update the state without being refused.
+    /// </para>
     /// </summary>
     public AppendResult Append(ReadOnlyMemory<byte> batches, int leaderEpoch, AppendOrigin origin = AppendOrigin.Client)
     {
@@ -203,6 +222,15 @@ public sealed partial class PartitionLog : IDisposable
             }
 
             var appended = _stamper.Appended(batchCount);
+            var producers = _producers.Check(_stamper.Headers(batchCount), appended, origin);
+            if (producers.Outcome != ProducerAppendOutcome.Accepted)
+            {
+                _stamper.Clear();
+                return producers.Outcome == ProducerAppendOutcome.Duplicate
+                    ? Duplicate(producers, config)
+                    : AppendResult.Failed(producers.Error, producers.Message!, LogStartOffset);
+            }
+
             var first = appended[0].BaseOffset;
             var last = appended[^1].LastOffset;
             var newest = appended[^1].MaxTimestamp;
@@ -220,6 +248,7 @@ public sealed partial class PartitionLog : IDisposable
                 }
             }
 
+            _producers.Commit(last + 1);
             Volatile.Write(ref _logEndOffset, last + 1);
             var appendTime = origin == AppendOrigin.Client && config.MessageTimestampType == TimestampType.LogAppendTime ? now : RecordBatchLayout.NoTimestamp;
             result = new AppendResult(ErrorCode.None, null, first, last, appendTime, LogStartOffset, recordCount);
@@ -248,6 +277,12 @@ public sealed partial class PartitionLog : IDisposable
         }
 
         Flush();
+        lock (_writeLock)
+        {
+            // The state as of the log end, so the next open replays nothing.
+            _producers.TakeDurableSnapshot();
+        }
+
         foreach (var segment in _segments)
         {
             segment.Close();
@@ -266,6 +301,9 @@ public sealed partial class PartitionLog : IDisposable
             return active;
         }
 
+        // The state as of the new segment's base offset, before the segment exists: creating it fsyncs
+        // the directory, which makes the snapshot's name durable too.
+        _producers.TakeSnapshot(firstOffset);
         var next = Segment.CreateNew(Directory, firstOffset, config, now);
         if (active.IsEmpty)
         {
@@ -279,6 +317,7 @@ public sealed partial class PartitionLog : IDisposable
             Volatile.Write(ref _segments, [.. _segments, next]);
         }
 
+        DeleteUnneededSnapshots();
         _logger.LogDebug("Rolled {TopicPartition} to a new segment at offset {BaseOffset}", TopicPartition, firstOffset);
         return next;
     }

@@ -13,6 +13,9 @@ public sealed partial class Segment
     /// <summary>Memory over the log map; the caller holds a reference (see <see cref="TryAcquire"/>) while using it.</summary>
     internal ReadOnlyMemory<byte> Memory(long position, int length) => _logMap.Memory(position, length);
 
+    /// <summary>The position of a batch at or before the one holding <paramref name="offset"/>, from the sparse index: where a forward walk to it starts.</summary>
+    internal long PositionAtOrBefore(long offset) => _offsetIndex.Lookup(offset).Position;
+
     /// <summary>
     /// Finds whole batches holding offsets from <paramref name="offset"/> on: the batch containing it,
     /// then following batches while they fit in <paramref name="maxBytes"/> (the first always counts)
