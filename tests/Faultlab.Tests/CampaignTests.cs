@@ -59,16 +59,19 @@ public partial class CampaignTests
     }
 
     [Fact]
-    public async Task On_loopback_the_process_faults_still_run_and_are_checked()
+    public async Task On_loopback_the_process_faults_and_a_clean_restart_still_run_and_are_checked()
     {
         using var output = new TempDirectory("faultlab");
-        using var faultlab = FaultlabProcess.Start("run", "--seed", "11", "--network", "loopback", "--duration", "25", "--warmup", "3", "--quiet", "7", "--faults", "kill,pause", "--rate", "300", "--out", output.Path);
+        using var faultlab = FaultlabProcess.Start("run", "--seed", "4", "--network", "loopback", "--duration", "30", "--warmup", "3", "--quiet", "7", "--faults", "kill,pause,restart", "--rate", "300", "--out", output.Path);
 
         var exit = await faultlab.WaitForExitAsync(RunLimit);
 
         Assert.True(exit == 0, $"exit {exit}\n{faultlab}");
         Assert.Matches(SummaryLine(), faultlab.Stdout[^1]);
         Assert.Contains(faultlab.Stdout, l => l.Contains("loopback: 1 broker(s) on 127.0.0.1", StringComparison.Ordinal));
+        using var report = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(output.Path, "report.json")));
+        var restart = report.RootElement.GetProperty("faults").EnumerateArray().Select(f => f.GetProperty("fault")).Single(f => f.GetProperty("kind").GetString() == "Restart");
+        Assert.Contains(restart.GetProperty("notes").EnumerateArray(), n => n.GetString() == "node 1 stopped with exit code 0");
         await AssertNothingLeftAsync(faultlab.RunId()!);
     }
 

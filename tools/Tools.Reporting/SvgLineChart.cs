@@ -19,7 +19,7 @@ public sealed class SvgLineChart(string id, string xLabel, string yLabel, SvgLin
     private const int Top = 16;
     private const int Bottom = 44;
     private readonly List<(string Name, string Color, bool Dashed, IReadOnlyList<(double X, double Y)> Points)> _series = [];
-    private readonly List<(string Label, string Color, double From, double To)> _bands = [];
+    private readonly List<(string Label, string Title, string Color, double From, double To)> _bands = [];
     private double? _xMax;
 
     public enum XAxis
@@ -32,10 +32,13 @@ public sealed class SvgLineChart(string id, string xLabel, string yLabel, SvgLin
 
     public bool IsEmpty => _series.All(s => s.Points.Count == 0);
 
-    /// <summary>Shades x from <paramref name="from"/> to <paramref name="to"/> behind the lines, with <paramref name="label"/> at its top (linear axis only).</summary>
-    public SvgLineChart AddBand(string label, string color, double from, double to)
+    /// <summary>
+    /// Shades x from <paramref name="from"/> to <paramref name="to"/> behind the lines (linear axis only),
+    /// with <paramref name="label"/> at its top and <paramref name="title"/> as its tooltip.
+    /// </summary>
+    public SvgLineChart AddBand(string label, string title, string color, double from, double to)
     {
-        _bands.Add((label, color, from, Math.Max(from, to)));
+        _bands.Add((label, title, color, from, Math.Max(from, to)));
         return this;
     }
 
@@ -46,6 +49,7 @@ public sealed class SvgLineChart(string id, string xLabel, string yLabel, SvgLin
         return this;
     }
 
+    /// <param name="points">The line's points; a y of NaN breaks the line there (no data).</param>
     /// <param name="dashed">Draw dashed, so a line that coincides with another stays visible.</param>
     public SvgLineChart Add(string name, string color, IEnumerable<(double X, double Y)> points, bool dashed = false)
     {
@@ -55,7 +59,7 @@ public sealed class SvgLineChart(string id, string xLabel, string yLabel, SvgLin
 
     public string Render()
     {
-        var points = _series.SelectMany(s => s.Points).ToList();
+        var points = _series.SelectMany(s => s.Points).Where(p => !double.IsNaN(p.Y)).ToList();
         var xMax = xAxis == XAxis.PercentileSpectrum ? SpectrumMax(points) : Math.Max(1, _xMax ?? points.Select(p => p.X).Concat(_bands.Select(b => b.To)).DefaultIfEmpty(1).Max());
         var yStep = NiceStep(points.Count == 0 ? 1 : points.Max(p => p.Y));
         var yMax = yStep * Math.Max(1, Math.Ceiling((points.Count == 0 ? 1 : points.Max(p => p.Y)) / yStep));
@@ -93,13 +97,27 @@ public sealed class SvgLineChart(string id, string xLabel, string yLabel, SvgLin
             var dash = dashed ? " stroke-dasharray=\"6 4\"" : string.Empty;
             if (series.Count > 0)
             {
-                svg.Append(Invariant($"<polyline class=\"series\" fill=\"none\" stroke=\"{color}\" stroke-width=\"2\"{dash} points=\""));
+                // A point with y = NaN is a gap: the line stops before it and starts again after it.
+                var open = false;
                 foreach (var (x, y) in series)
                 {
+                    if (double.IsNaN(y))
+                    {
+                        svg.Append(open ? "\"/>" : string.Empty);
+                        open = false;
+                        continue;
+                    }
+
+                    if (!open)
+                    {
+                        svg.Append(Invariant($"<polyline class=\"series\" fill=\"none\" stroke=\"{color}\" stroke-width=\"2\"{dash} points=\""));
+                        open = true;
+                    }
+
                     svg.Append(Invariant($"{Px(x):F1},{Py(y):F1} "));
                 }
 
-                svg.Append("\"/>");
+                svg.Append(open ? "\"/>" : string.Empty);
             }
 
             var legendY = Top + 12 + (i * 18);
@@ -116,10 +134,10 @@ public sealed class SvgLineChart(string id, string xLabel, string yLabel, SvgLin
     {
         for (var i = 0; i < _bands.Count; i++)
         {
-            var (label, color, from, to) = _bands[i];
+            var (label, title, color, from, to) = _bands[i];
             var x = px(from);
             var width = Math.Max(1, px(to) - x);
-            svg.Append(Invariant($"<rect class=\"band\" x=\"{x:F1}\" y=\"{Top}\" width=\"{width:F1}\" height=\"{plotHeight}\" fill=\"{color}\" fill-opacity=\"0.18\"><title>{Html.Text(label)}</title></rect>"));
+            svg.Append(Invariant($"<rect class=\"band\" x=\"{x:F1}\" y=\"{Top}\" width=\"{width:F1}\" height=\"{plotHeight}\" fill=\"{color}\" fill-opacity=\"0.18\"><title>{Html.Text(title)}</title></rect>"));
             svg.Append(Invariant($"<text x=\"{x + 2:F1}\" y=\"{Top + 11 + (i % 2 * 12)}\" font-size=\"9\" fill=\"{color}\">{Html.Text(label)}</text>"));
         }
     }

@@ -68,7 +68,7 @@ public static class HtmlReportWriter
         {
             foreach (var (fault, _) in r.Faults)
             {
-                chart.AddBand($"#{fault.Index} {fault.Description}", ColorOf(fault.Kind), fault.StartSeconds, fault.EndSeconds);
+                chart.AddBand($"#{fault.Index} {fault.Kind.Name()}", $"#{fault.Index} {fault.Description}", ColorOf(fault.Kind), fault.StartSeconds, fault.EndSeconds);
             }
         }
 
@@ -77,9 +77,10 @@ public static class HtmlReportWriter
         throughput.Add("acked, acks=leader", "#2ca02c", points.Select(p => (p.Second + 0.5, (double)p.AckedLeader)), dashed: true);
         throughput.Add("consumed (group)", "#ff7f0e", points.Select(p => (p.Second + 0.5, (double)p.Consumed)), dashed: true);
         throughput.Add("delivery failed", "#d62728", points.Select(p => (p.Second + 0.5, (double)p.Failed)));
-        latency.Add("p50", "#1f77b4", points.Where(p => p.LatencyP50Ms is not null).Select(p => (p.Second + 0.5, p.LatencyP50Ms!.Value)));
-        latency.Add("p99", "#ff7f0e", points.Where(p => p.LatencyP99Ms is not null).Select(p => (p.Second + 0.5, p.LatencyP99Ms!.Value)));
-        latency.Add("max", "#d62728", points.Where(p => p.LatencyMaxMs is not null).Select(p => (p.Second + 0.5, p.LatencyMaxMs!.Value)), dashed: true);
+        // Seconds without any acknowledgement have no latency: the lines break there rather than bridge the outage.
+        latency.Add("p50", "#1f77b4", points.Select(p => (p.Second + 0.5, p.LatencyP50Ms ?? double.NaN)));
+        latency.Add("p99", "#ff7f0e", points.Select(p => (p.Second + 0.5, p.LatencyP99Ms ?? double.NaN)));
+        latency.Add("max", "#d62728", points.Select(p => (p.Second + 0.5, p.LatencyMaxMs ?? double.NaN)), dashed: true);
         html.Append("<h2>Throughput over time, faults shaded</h2>\n").Append(throughput.Render()).Append('\n');
         html.Append("<h2>Acknowledgement latency over time (per second, by ack time)</h2>\n").Append(latency.Render()).Append('\n');
     }
