@@ -8,7 +8,7 @@ public class DataVolumeTests
     [SkippableFact]
     public async Task Filling_a_broker_disk_takes_every_byte_of_its_own_filesystem_and_draining_gives_them_back()
     {
-        Root.Required();
+        Capabilities.RequireMounts();
         var run = RunIdentity.New();
         RunOwner.Claim(run);
         try

@@ -12,7 +12,8 @@ public class LeftoverCleanerTests
     [SkippableFact]
     public async Task A_crashed_run_leftovers_are_removed_and_a_live_run_is_left_alone()
     {
-        Root.Required();
+        Capabilities.RequireNamespaces();
+        Capabilities.RequireMounts();
         var crashed = await MakeRunAsync(DeadOwner());
         var live = await MakeRunAsync(ProcessIdentity.Current);
         try
@@ -38,7 +39,8 @@ public class LeftoverCleanerTests
     [SkippableFact]
     public async Task A_broker_process_of_a_crashed_run_is_killed()
     {
-        Root.Required();
+        Capabilities.RequireNamespaces();
+        Capabilities.RequireMounts();
         var run = await MakeRunAsync(DeadOwner());
         using var process = Process.Start("ip", ["netns", "exec", run.Namespace(1), "sleep", "300"]);
         await Eventually.True(async () => (await CommandRunner.RunAsync("ip", ["netns", "pids", run.Namespace(1)])).Stdout.Trim().Length > 0, "the process to start in the namespace");

@@ -16,7 +16,7 @@ public class NamespaceNetworkTests
     [SkippableFact]
     public async Task A_bridge_cut_separates_the_two_ends_and_healing_joins_them_again()
     {
-        Root.Required();
+        Capabilities.RequireNamespaces();
         Skip.IfNot((await CommandRunner.RunAsync("nft", ["--version"])).Succeeded, "nft is not installed");
         var run = RunIdentity.New();
         RunOwner.Claim(run);
@@ -51,7 +51,7 @@ public class NamespaceNetworkTests
     [SkippableFact]
     public async Task Each_node_has_its_own_address_reached_through_the_run_bridge()
     {
-        Root.Required();
+        Capabilities.RequireNamespaces();
         var run = RunIdentity.New();
         RunOwner.Claim(run);
         try

@@ -40,6 +40,7 @@ public sealed class Campaign(CampaignSettings settings, string brokerDll, string
         }
 
         await using var cluster = new LabCluster(lab.Network, lab.Volumes, brokerDll, outputDirectory, run, clock);
+        using var killOnAbort = cancellationToken.Register(cluster.KillAllNow);
         log.WriteLine($"faultlab: starting {settings.Brokers} broker(s); logs in {outputDirectory}");
         await cluster.StartAllAsync(cancellationToken);
         await cluster.VerifyFormationAsync(cancellationToken);

@@ -135,6 +135,16 @@ public sealed class BrokerProcess : IDisposable
         IsPaused = false;
     }
 
+    /// <summary>SIGKILL without waiting, for an abort: callable from a cancellation callback.</summary>
+    public void KillNow()
+    {
+        if (_process is { HasExited: false } process)
+        {
+            _exitExpected = true;
+            process.Kill();
+        }
+    }
+
     /// <summary>SIGSTOP: the process stays, holds its ports and files, and answers nothing.</summary>
     public Task PauseAsync()
     {

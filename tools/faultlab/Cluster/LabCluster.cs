@@ -104,11 +104,50 @@ public sealed class LabCluster : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Waits until <paramref name="nodeId"/> is back in the in-sync set of every partition of
+    /// <paramref name="topic"/> it replicates (a rolling restart moves on only then, as an operator's
+    /// would); false when <paramref name="timeout"/> passes first. With one broker it is at once.
+    /// </summary>
+    public async Task<bool> WaitUntilInSyncAsync(int nodeId, string topic, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        await using var admin = Admin();
+        while (waited.Elapsed < timeout)
+        {
+            try
+            {
+                var partitions = (await admin.DescribeTopicsAsync([topic], cancellationToken: cancellationToken)).SelectMany(t => t.Partitions).ToList();
+                if (partitions.Count > 0 && partitions.All(p => !p.Replicas.Contains(nodeId) || p.InSyncReplicas.Contains(nodeId)))
+                {
+                    return true;
+                }
+            }
+            catch (LogBrokerException)
+            {
+                // the cluster is still settling after the restart: ask again
+            }
+
+            await Task.Delay(200, cancellationToken);
+        }
+
+        return false;
+    }
+
     /// <summary>Stops every broker cleanly, in parallel; the exit code per node (null: killed after <see cref="StopTimeout"/>).</summary>
     public async Task<IReadOnlyDictionary<int, int?>> StopAllAsync()
     {
         var codes = await Task.WhenAll(Brokers.Select(b => b.StopAsync(StopTimeout)));
         return Brokers.Select((b, i) => (b.NodeId, codes[i])).ToDictionary(p => p.NodeId, p => p.Item2);
+    }
+
+    /// <summary>Kills every broker at once without waiting (an abort: the clients then fail fast instead of waiting for them).</summary>
+    public void KillAllNow()
+    {
+        foreach (var broker in Brokers)
+        {
+            broker.KillNow();
+        }
     }
 
     /// <summary>An admin client on the lab's brokers (and nothing else: the bootstrap list was checked).</summary>

@@ -12,6 +12,12 @@ namespace LogBroker.Faultlab.Hosts;
 public sealed class DataVolume : IAsyncDisposable
 {
     private const string BallastName = "ballast";
+
+    /// <summary>The largest ballast file: small enough to allocate before a busy broker's writes change what is free.</summary>
+    private const long BallastPieceBytes = 64L * 1024 * 1024;
+
+    /// <summary>A page: below it nothing can be allocated any more.</summary>
+    private const long MinimumPieceBytes = 4096;
     private readonly string _source;
 
     private DataVolume(string mountPoint, string source, long? sizeBytes)
@@ -52,11 +58,13 @@ public sealed class DataVolume : IAsyncDisposable
     }
 
     /// <summary>
-    /// Takes every free byte with one pre-allocated ballast file (fallocate: the blocks are really
-    /// reserved, not a sparse promise), so the broker's next write that needs a new block fails with ENOSPC.
-    /// Returns the bytes taken. Nothing else may be written to the volume while it is full, not even a marker.
+    /// Takes every free byte with pre-allocated ballast files (fallocate: the blocks are really reserved,
+    /// not a sparse promise), so the broker's next write that needs a new block fails with ENOSPC. Works in
+    /// pieces of at most <see cref="BallastPieceBytes"/>, halving a piece the broker's own writes made too
+    /// big, until nothing is free. Returns the bytes taken. Nothing else may be written to the volume while
+    /// it is full, not even a marker.
     /// </summary>
-    public long Fill()
+    public long Fill(CancellationToken cancellationToken = default)
     {
         if (!CanFill)
         {
@@ -64,18 +72,21 @@ public sealed class DataVolume : IAsyncDisposable
         }
 
         long taken = 0;
-        // What is free moves while the broker writes: allocate what is free, then top up what was freed meanwhile.
-        for (var attempt = 0; attempt < 8 && FreeBytes() is var free && free > 0; attempt++)
+        long piece = BallastPieceBytes;
+        for (var index = 0; piece >= MinimumPieceBytes && FreeBytes() is var free && free > 0; index++)
         {
-            var piece = Path.Combine(MountPoint, string.Create(CultureInfo.InvariantCulture, $"{BallastName}.{attempt}"));
+            cancellationToken.ThrowIfCancellationRequested();
+            var size = Math.Min(piece, free);
+            var path = Path.Combine(MountPoint, string.Create(CultureInfo.InvariantCulture, $"{BallastName}.{index}"));
             try
             {
-                using var file = new FileStream(piece, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, PreallocationSize = free });
-                taken += free;
+                using var file = new FileStream(path, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, PreallocationSize = size });
+                taken += size;
             }
             catch (IOException)
             {
-                File.Delete(piece); // the broker took some of it first: try again with what is left
+                File.Delete(path); // the broker took some of it first: try a smaller piece
+                piece = size / 2;
             }
         }
 

@@ -9,8 +9,11 @@ namespace LogBroker.Faultlab.Nemesis;
 /// happened for the report. Injection and healing throw <see cref="LabException"/> when a step fails;
 /// the <see cref="Nemesis"/> records it. Called with the fault's brokers locked.
 /// </summary>
-public sealed class FaultInjector(LabCluster cluster, CampaignClock clock)
+public sealed class FaultInjector(LabCluster cluster, CampaignClock clock, string topic)
 {
+    /// <summary>How long a rolling restart waits for a restarted broker to rejoin every in-sync set before it moves on anyway.</summary>
+    public static readonly TimeSpan RejoinTimeout = TimeSpan.FromSeconds(60);
+
     public async Task InjectAsync(PlannedFault fault, List<string> notes, CancellationToken cancellationToken)
     {
         switch (fault.Kind)
@@ -26,13 +29,17 @@ public sealed class FaultInjector(LabCluster cluster, CampaignClock clock)
                 await paused.PauseAsync();
                 break;
             case FaultKind.DiskFull:
-                var taken = cluster.VolumeOf(fault.Nodes[0]).Fill();
+                var taken = cluster.VolumeOf(fault.Nodes[0]).Fill(cancellationToken);
                 notes.Add(Invariant($"ballast of {taken / (1024.0 * 1024):F1} MiB leaves {cluster.VolumeOf(fault.Nodes[0]).FreeBytes()} bytes free"));
                 break;
             case FaultKind.Restart:
                 foreach (var node in fault.Nodes)
                 {
                     await RestartAsync(cluster.Node(node), notes, cancellationToken);
+                    if (!await cluster.WaitUntilInSyncAsync(node, topic, RejoinTimeout, cancellationToken))
+                    {
+                        notes.Add(Invariant($"node {node} was not back in every in-sync set within {RejoinTimeout.TotalSeconds:F0} s; moving on"));
+                    }
                 }
 
                 break;

@@ -55,14 +55,14 @@ public static class FaultSchedule
     }
 
     /// <summary>Whether <paramref name="b"/> may not run while <paramref name="a"/> does (with <see cref="Settle"/> after <paramref name="a"/>).</summary>
-    public static bool Conflicts(PlannedFault a, PlannedFault b, bool allowOverlap)
-    {
-        var overlap = a.Start < b.End + Settle && b.Start < a.End + Settle;
-        return overlap
-            && ((a.Kind == b.Kind && !allowOverlap)
-                || (a.Kind.IsNodeFault() && b.Kind.IsNodeFault() && a.Nodes.Intersect(b.Nodes).Any())
-                || (a.Kind.IsNetwork() && b.Kind.IsNetwork()));
-    }
+    public static bool Conflicts(PlannedFault a, PlannedFault b, bool allowOverlap) =>
+        a.Start < b.End + Settle && b.Start < a.End + Settle && Exclusive(a, b, allowOverlap);
+
+    /// <summary>Whether two faults must never run at the same time, wherever they fall: same kind (unless overlap is allowed), the same broker's process or disk, or two network cuts.</summary>
+    public static bool Exclusive(PlannedFault a, PlannedFault b, bool allowOverlap) =>
+        (a.Kind == b.Kind && !allowOverlap)
+        || (a.Kind.IsNodeFault() && b.Kind.IsNodeFault() && a.Nodes.Intersect(b.Nodes).Any())
+        || (a.Kind.IsNetwork() && b.Kind.IsNetwork());
 
     private static TimeSpan DurationOf(FaultKind kind, Random random, int brokers) => kind switch
     {

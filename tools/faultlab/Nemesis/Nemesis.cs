@@ -5,11 +5,12 @@ using LogBroker.Faultlab.Hosts;
 namespace LogBroker.Faultlab.Nemesis;
 
 /// <summary>
-/// Runs a schedule against the lab: each fault waits for its planned start, takes the locks of what it
-/// acts on (its brokers, its kind unless overlap is allowed, the network for a cut), injects, waits its
-/// duration, heals, and releases. The schedule already keeps conflicting faults apart; the locks keep
-/// them apart when the real world runs late (a broker slow to restart). A fault that cannot be injected
-/// or healed is recorded with its problem and the campaign goes on. One line per step goes to the log.
+/// Runs a schedule against the lab: each fault waits for its planned start and for every earlier fault
+/// of the schedule it must not run alongside (<see cref="FaultSchedule.Exclusive"/>) to have healed,
+/// then injects, waits its duration and heals. The schedule already keeps such faults apart in time;
+/// waiting on them keeps them apart, in the schedule's order, when the real world runs late (a broker
+/// slow to restart). A fault that cannot be injected or healed is recorded with its problem and the
+/// campaign goes on. One line per step goes to the log.
 /// </summary>
 public sealed class Nemesis
 {
@@ -19,13 +20,12 @@ public sealed class Nemesis
     private readonly string _topic;
     private readonly bool _allowOverlap;
     private readonly TextWriter _log;
-    private readonly Dictionary<string, SemaphoreSlim> _locks = new(StringComparer.Ordinal);
 
     public Nemesis(LabCluster cluster, CampaignClock clock, string topic, bool allowOverlap, TextWriter log)
     {
         _cluster = cluster;
         _clock = clock;
-        _injector = new FaultInjector(cluster, clock);
+        _injector = new FaultInjector(cluster, clock, topic);
         _topic = topic;
         _allowOverlap = allowOverlap;
         _log = log;
@@ -38,34 +38,27 @@ public sealed class Nemesis
     /// </summary>
     public async Task<IReadOnlyList<InjectedFault>> RunAsync(IReadOnlyList<PlannedFault> plan, TimeSpan origin, CancellationToken cancellationToken)
     {
-        var done = await Task.WhenAll(plan.Select(f => RunOneAsync(f, origin, cancellationToken)));
+        var ordered = plan.OrderBy(f => f.Index).ToList();
+        var healed = new Dictionary<int, Task<InjectedFault>>();
+        foreach (var fault in ordered)
+        {
+            var before = ordered.TakeWhile(f => f.Index < fault.Index).Where(f => FaultSchedule.Exclusive(f, fault, _allowOverlap)).Select(f => (Task)healed[f.Index]).ToList();
+            healed[fault.Index] = RunOneAsync(fault, origin, before, cancellationToken);
+        }
+
+        var done = await Task.WhenAll(healed.Values);
         return [.. done.OrderBy(f => f.Index)];
     }
 
-    private async Task<InjectedFault> RunOneAsync(PlannedFault fault, TimeSpan origin, CancellationToken cancellationToken)
+    private async Task<InjectedFault> RunOneAsync(PlannedFault fault, TimeSpan origin, List<Task> before, CancellationToken cancellationToken)
     {
         if (origin + fault.Start - _clock.Elapsed is { Ticks: > 0 } wait)
         {
             await Task.Delay(wait, cancellationToken);
         }
 
-        var locks = LocksFor(fault);
-        foreach (var held in locks)
-        {
-            await held.WaitAsync(cancellationToken);
-        }
-
-        try
-        {
-            return await InjectAndHealAsync(fault, (origin + fault.Start).TotalSeconds, cancellationToken);
-        }
-        finally
-        {
-            foreach (var held in locks)
-            {
-                held.Release();
-            }
-        }
+        await Task.WhenAll(before).WaitAsync(cancellationToken);
+        return await InjectAndHealAsync(fault, (origin + fault.Start).TotalSeconds, cancellationToken);
     }
 
     private async Task<InjectedFault> InjectAndHealAsync(PlannedFault fault, double plannedStart, CancellationToken cancellationToken)
@@ -107,30 +100,6 @@ public sealed class Nemesis
         var end = _clock.NowSeconds;
         Log(end, $"#{fault.Index} healed after {end - start:F1} s{(problem is null ? string.Empty : "; PROBLEM: " + problem)}{(notes.Count == 0 ? string.Empty : "; " + string.Join("; ", notes))}");
         return new InjectedFault(fault.Index, fault.Kind, fault.Description, fault.Nodes, plannedStart, start, end, notes, problem);
-    }
-
-    /// <summary>The locks a fault takes, in one global order (by name) so two faults can never wait on each other.</summary>
-    private List<SemaphoreSlim> LocksFor(PlannedFault fault)
-    {
-        var names = new List<string>();
-        if (!_allowOverlap)
-        {
-            names.Add("kind:" + fault.Kind.Name());
-        }
-
-        if (fault.Kind.IsNetwork())
-        {
-            names.Add("network");
-        }
-        else
-        {
-            names.AddRange(fault.Nodes.Select(n => string.Create(CultureInfo.InvariantCulture, $"node:{n}")));
-        }
-
-        lock (_locks)
-        {
-            return [.. names.Order(StringComparer.Ordinal).Select(n => _locks.TryGetValue(n, out var s) ? s : _locks[n] = new SemaphoreSlim(1, 1))];
-        }
     }
 
     private void Log(double at, string what) => _log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"faultlab: +{at,7:F1} s  {what}"));
