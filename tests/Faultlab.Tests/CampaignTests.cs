@@ -29,7 +29,7 @@ public partial class CampaignTests
     {
         using var output = new TempDirectory("faultlab");
         var faults = Capabilities.CanMount ? "kill,pause,disk-full" : "kill,pause";
-        using var faultlab = FaultlabProcess.Start("run", "--seed", "20261205", "--brokers", "1", "--duration", "90", "--faults", faults, "--out", output.Path);
+        using var faultlab = Start("run", "--seed", "20261205", "--brokers", "1", "--duration", "90", "--faults", faults, "--out", output.Path);
 
         var exit = await faultlab.WaitForExitAsync(RunLimit);
 
@@ -49,21 +49,21 @@ public partial class CampaignTests
     public async Task Sigterm_in_the_middle_of_a_campaign_removes_everything_and_exits_130()
     {
         using var output = new TempDirectory("faultlab");
-        using var faultlab = FaultlabProcess.Start("run", "--seed", "7", "--duration", "120", "--faults", "pause", "--out", output.Path);
+        using var faultlab = Start("run", "--seed", "7", "--duration", "120", "--faults", "pause", "--out", output.Path);
         await Eventually.True(() => faultlab.Stderr.Any(l => l.Contains("workload started", StringComparison.Ordinal)), "the workload to start", TimeSpan.FromMinutes(2));
 
         await faultlab.SignalAsync("TERM");
         var exit = await faultlab.WaitForExitAsync(TimeSpan.FromMinutes(2));
 
         Assert.True(exit == 130, $"exit {exit}\n{faultlab}");
-        await AssertNothingLeftAsync(faultlab.RunId() ?? throw new InvalidOperationException(faultlab.ToString()));
+        await AssertNothingLeftAsync(RunIdOf(faultlab) ?? throw new InvalidOperationException(faultlab.ToString()));
     }
 
     [Fact]
     public async Task On_loopback_the_process_faults_and_a_clean_restart_still_run_and_are_checked()
     {
         using var output = new TempDirectory("faultlab");
-        using var faultlab = FaultlabProcess.Start("run", "--seed", "4", "--network", "loopback", "--duration", "30", "--warmup", "3", "--quiet", "7", "--faults", "kill,pause,restart", "--rate", "300", "--out", output.Path);
+        using var faultlab = Start("run", "--seed", "4", "--network", "loopback", "--duration", "30", "--warmup", "3", "--quiet", "7", "--faults", "kill,pause,restart", "--rate", "300", "--out", output.Path);
 
         var exit = await faultlab.WaitForExitAsync(RunLimit);
 
@@ -74,8 +74,16 @@ public partial class CampaignTests
         var restart = report.RootElement.GetProperty("faults").EnumerateArray().Select(f => f.GetProperty("fault")).Single(f => f.GetProperty("kind").GetString() == "Restart");
         Assert.Contains(restart.GetProperty("notes").EnumerateArray(), n => n.GetString() == "node 1 stopped with exit code 0");
         Assert.DoesNotContain(restart.GetProperty("notes").EnumerateArray(), n => n.GetString()!.Contains("not back in every in-sync set", StringComparison.Ordinal));
-        await AssertNothingLeftAsync(faultlab.RunId()!);
+        await AssertNothingLeftAsync(RunIdOf(faultlab)!);
     }
+
+    /// <summary>The built faultlab as a child process, <c>run ARGS</c> with the broker of this build (src/Broker, same configuration as the tests).</summary>
+    private static ToolProcess Start(params string[] args) =>
+        ToolProcess.Start("faultlab", [.. args, "--broker-dll", RepositoryFiles.BuiltDll(Path.Combine("src", "Broker"), "LogBroker.Broker")]);
+
+    /// <summary>The run id faultlab announced on stderr ("faultlab: run flab3a9c: ...").</summary>
+    private static string? RunIdOf(ToolProcess faultlab) =>
+        faultlab.Stderr.Where(l => l.StartsWith("faultlab: run flab", StringComparison.Ordinal)).Select(l => l["faultlab: run ".Length..].Split(':')[0]).FirstOrDefault();
 
     /// <summary>No namespace, link, mount, run directory or broker process of the run is left on the machine.</summary>
     private static async Task AssertNothingLeftAsync(string runId)

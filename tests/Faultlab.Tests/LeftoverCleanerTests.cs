@@ -54,10 +54,8 @@ public class LeftoverCleanerTests
     [Fact]
     public async Task The_watchdog_cleans_up_once_the_run_owner_is_gone()
     {
-        var run = RunIdentity.New();
-        using var owner = Process.Start("sleep", ["0.5"]);
-        Directory.CreateDirectory(run.RunDirectory);
-        await File.WriteAllTextAsync(Path.Combine(run.RunDirectory, "owner"), ProcessIdentity.Of(owner.Id)!.Value.ToString());
+        using var owner = Process.Start("sleep", ["2"]);
+        var run = await OwnedByAsync(owner);
         Directory.CreateDirectory(run.VolumeMountPoint(1));
 
         var exit = await Watchdog.RunAsync(run, TimeSpan.FromMinutes(5), CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
@@ -70,16 +68,23 @@ public class LeftoverCleanerTests
     [Fact]
     public async Task The_watchdog_stops_an_owner_that_outlives_its_deadline()
     {
-        var run = RunIdentity.New();
         using var owner = Process.Start("sleep", ["300"]);
-        Directory.CreateDirectory(run.RunDirectory);
-        await File.WriteAllTextAsync(Path.Combine(run.RunDirectory, "owner"), ProcessIdentity.Of(owner.Id)!.Value.ToString());
+        var run = await OwnedByAsync(owner);
 
         await Watchdog.RunAsync(run, TimeSpan.FromSeconds(1), CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.True(owner.WaitForExit(TimeSpan.FromSeconds(5)));
         Assert.Equal(143, owner.ExitCode);
         Assert.False(Directory.Exists(run.RunDirectory));
+    }
+
+    /// <summary>A run directory whose owner file names <paramref name="owner"/>.</summary>
+    private static async Task<RunIdentity> OwnedByAsync(Process owner)
+    {
+        var run = RunIdentity.New();
+        Directory.CreateDirectory(run.RunDirectory);
+        await File.WriteAllTextAsync(Path.Combine(run.RunDirectory, "owner"), ProcessIdentity.Of(owner.Id)!.Value.ToString());
+        return run;
     }
 
     /// <summary>A run with a namespace, a bridge, a tmpfs and an owner file naming <paramref name="owner"/>, made the way a campaign makes them.</summary>

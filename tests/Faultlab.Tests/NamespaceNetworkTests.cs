@@ -18,60 +18,46 @@ public class NamespaceNetworkTests
     {
         Capabilities.RequireNamespaces();
         Skip.IfNot((await CommandRunner.RunAsync("nft", ["--version"])).Succeeded, "nft is not installed");
-        var run = RunIdentity.New();
-        RunOwner.Claim(run);
-        try
+        using var claimed = new ClaimedRun();
+        var run = claimed.Run;
+        await using (var network = await NamespaceNetwork.CreateAsync(run, 3, TextWriter.Null))
         {
-            await using (var network = await NamespaceNetwork.CreateAsync(run, 3, TextWriter.Null))
-            {
-                Assert.True(network.CanPartition);
-                Assert.True(await Reaches(network, run, 1, 3));
+            Assert.True(network.CanPartition);
+            Assert.True(await Reaches(network, run, 1, 3));
 
-                await network.ApplyAsync(NetworkPartition.Bridge([1], 2, [3]));
+            await network.ApplyAsync(NetworkPartition.Bridge([1], 2, [3]));
 
-                Assert.False(await Reaches(network, run, 1, 3));
-                Assert.False(await Reaches(network, run, 3, 1));
-                Assert.True(await Reaches(network, run, 1, 2));
-                Assert.True(await Reaches(network, run, 2, 3));
+            Assert.False(await Reaches(network, run, 1, 3));
+            Assert.False(await Reaches(network, run, 3, 1));
+            Assert.True(await Reaches(network, run, 1, 2));
+            Assert.True(await Reaches(network, run, 2, 3));
 
-                await network.HealAsync();
+            await network.HealAsync();
 
-                Assert.True(await Reaches(network, run, 1, 3));
-            }
-
-            Assert.DoesNotContain(run.Id, (await CommandRunner.RunAsync("ip", ["netns", "list"])).Stdout, StringComparison.Ordinal);
-            Assert.DoesNotContain(run.Id, (await CommandRunner.RunAsync("ip", ["-o", "link", "show"])).Stdout, StringComparison.Ordinal);
+            Assert.True(await Reaches(network, run, 1, 3));
         }
-        finally
-        {
-            Directory.Delete(run.RunDirectory, recursive: true);
-        }
+
+        Assert.DoesNotContain(run.Id, (await CommandRunner.RunAsync("ip", ["netns", "list"])).Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain(run.Id, (await CommandRunner.RunAsync("ip", ["-o", "link", "show"])).Stdout, StringComparison.Ordinal);
     }
 
     [SkippableFact]
     public async Task Each_node_has_its_own_address_reached_through_the_run_bridge()
     {
         Capabilities.RequireNamespaces();
-        var run = RunIdentity.New();
-        RunOwner.Claim(run);
-        try
-        {
-            await using var network = await NamespaceNetwork.CreateAsync(run, 2, TextWriter.Null);
+        using var claimed = new ClaimedRun();
+        var run = claimed.Run;
+        await using var network = await NamespaceNetwork.CreateAsync(run, 2, TextWriter.Null);
 
-            Assert.Equal(2, network.Nodes.Select(n => n.Host).Distinct().Count());
-            Assert.All(network.Nodes, n => Assert.StartsWith("10.213.", n.Host.ToString(), StringComparison.Ordinal));
-            foreach (var node in network.Nodes)
-            {
-                var route = await CommandRunner.RunCheckedAsync("ip", ["-4", "route", "get", node.Host.ToString()]);
-                Assert.Contains($"dev {run.Bridge}", route.Stdout, StringComparison.Ordinal);
-            }
-
-            Assert.Equal(["ip", "netns", "exec", run.Namespace(2)], network.LaunchPrefix(2));
-        }
-        finally
+        Assert.Equal(2, network.Nodes.Select(n => n.Host).Distinct().Count());
+        Assert.All(network.Nodes, n => Assert.StartsWith("10.213.", n.Host.ToString(), StringComparison.Ordinal));
+        foreach (var node in network.Nodes)
         {
-            Directory.Delete(run.RunDirectory, recursive: true);
+            var route = await CommandRunner.RunCheckedAsync("ip", ["-4", "route", "get", node.Host.ToString()]);
+            Assert.Contains($"dev {run.Bridge}", route.Stdout, StringComparison.Ordinal);
         }
+
+        Assert.Equal(["ip", "netns", "exec", run.Namespace(2)], network.LaunchPrefix(2));
     }
 
     /// <summary>Whether a TCP connection from node <paramref name="from"/> to a closed port of node <paramref name="to"/> is answered (refused) rather than left unanswered.</summary>

@@ -11,12 +11,8 @@ public class ReportTests
     [Fact]
     public void The_text_report_ends_with_the_summary_line_and_a_pass_says_nothing_about_replaying()
     {
-        var report = Report(lost: 0);
-        var text = new StringWriter();
+        var lines = TextLines(Report(lost: 0));
 
-        TextReportWriter.Write(report, text);
-
-        var lines = text.ToString().TrimEnd().Split('\n');
         Assert.Equal("faults: 1 injected, lost 0, dup-not-idempotent 3, verdict PASS", lines[^1]);
         Assert.DoesNotContain(lines, l => l.Contains("replay with", StringComparison.Ordinal));
         Assert.Contains(lines, l => l.Contains("#1 kill -9 node 1", StringComparison.Ordinal));
@@ -25,12 +21,8 @@ public class ReportTests
     [Fact]
     public void A_failing_report_prints_the_seed_and_the_command_that_replays_it()
     {
-        var report = Report(lost: 2);
-        var text = new StringWriter();
+        var lines = TextLines(Report(lost: 2));
 
-        TextReportWriter.Write(report, text);
-
-        var lines = text.ToString().TrimEnd().Split('\n');
         Assert.EndsWith("verdict FAIL", lines[^1], StringComparison.Ordinal);
         Assert.StartsWith("faults: 1 injected, lost 2,", lines[^1], StringComparison.Ordinal);
         Assert.Equal("seed 4242; replay with: faultlab run --seed 4242 --brokers 1", lines[^2]);
@@ -65,6 +57,13 @@ public class ReportTests
         Assert.Equal(2, html.Split("class=\"band\"").Length - 1);
         Assert.Contains("<title>#1 kill -9 node 1</title>", html, StringComparison.Ordinal);
         Assert.Contains("id=\"verdict\">PASS", html, StringComparison.Ordinal);
+    }
+
+    private static string[] TextLines(CampaignReport report)
+    {
+        var text = new StringWriter();
+        TextReportWriter.Write(report, text);
+        return text.ToString().TrimEnd().Split('\n');
     }
 
     private static CampaignReport Report(long lost) => new()

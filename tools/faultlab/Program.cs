@@ -1,19 +1,7 @@
-using System.Runtime.InteropServices;
 using LogBroker.Faultlab;
+using LogBroker.Tools.Signals;
 
-// The first Ctrl-C (or SIGTERM) stops the campaign and removes everything it made; a second one is
-// left to the default handling and ends the process at once (the watchdog then cleans up).
-using var stop = new CancellationTokenSource();
-void StopOnce(PosixSignalContext context)
-{
-    if (!stop.IsCancellationRequested)
-    {
-        context.Cancel = true;
-        Console.Error.WriteLine("faultlab: stopping and removing what this run made; press Ctrl-C again to quit at once");
-        stop.Cancel();
-    }
-}
-
-using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, StopOnce);
-using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, StopOnce);
-return await FaultlabApp.RunAsync(args, Console.Out, Console.Error, stop.Token);
+// The first Ctrl-C or SIGTERM stops the campaign and removes everything it made; a second one quits at
+// once (the run's watchdog then removes what is left).
+using var signals = new FirstSignalStops("faultlab: stopping and removing what this run made; press Ctrl-C again to quit at once");
+return await FaultlabApp.RunAsync(args, Console.Out, Console.Error, signals.Token);
