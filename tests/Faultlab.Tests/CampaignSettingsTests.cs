@@ -57,6 +57,20 @@ public class CampaignSettingsTests
         Assert.Null(Run([]).Settings!.Faults);
     }
 
+    [Theory]
+    [InlineData("run", "--bogus")]
+    [InlineData("run", "--brokers", "0")]
+    [InlineData("explode")]
+    public async Task A_command_line_that_cannot_run_exits_2_not_1_which_is_a_failed_campaign(params string[] args)
+    {
+        var errors = new StringWriter();
+
+        var exit = await FaultlabApp.RunAsync(args, TextWriter.Null, errors, CancellationToken.None);
+
+        Assert.Equal(FaultlabApp.CouldNotRun, exit);
+        Assert.StartsWith("faultlab: ", errors.ToString(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public void A_random_seed_is_chosen_when_none_is_given()
     {

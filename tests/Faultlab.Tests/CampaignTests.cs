@@ -41,6 +41,7 @@ public partial class CampaignTests
         Assert.True(report.RootElement.GetProperty("passed").GetBoolean());
         Assert.Equal(faults.Split(','), report.RootElement.GetProperty("faultKinds").EnumerateArray().Select(k => k.GetString()));
         Assert.True(File.Exists(Path.Combine(output.Path, "report.html")));
+        Assert.Equal(faultlab.Stdout[^1], (await File.ReadAllLinesAsync(Path.Combine(output.Path, "report.txt")))[^1]);
         Assert.True(new FileInfo(Path.Combine(output.Path, "node1.log")).Length > 0);
         await AssertNothingLeftAsync(report.RootElement.GetProperty("runId").GetString()!);
     }

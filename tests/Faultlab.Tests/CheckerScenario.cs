@@ -70,7 +70,7 @@ public sealed class CheckerScenario
         var replay = new ReplayedPartition(0, Log.Count);
         replay.Records.AddRange(Log);
         var producers = Specs.Select((spec, i) => new ProducerResult(i, spec, Sent(i), _acks[i], [])).ToList();
-        return new CheckInputs(producers, [replay], GroupSeen, TailSeen, Violations, new ClientReplay.Outcome(Log.Count, 0, [], null), Committed, null, Replicas, Crashes, Faults, SingleNode);
+        return new CheckInputs(producers, [replay], GroupSeen, TailSeen, Violations, new ClientReplay.Outcome(Log.Count, 0, [], null), Committed, null, Replicas, Crashes, Faults, SingleNode, GroupMembers: 1);
     }
 
     /// <summary>One past the highest sequence the producer used anywhere (appended, stored or acknowledged).</summary>

@@ -107,6 +107,20 @@ public class LogCheckerTests
     }
 
     [Fact]
+    public void Without_a_group_nothing_counts_as_missed_by_it()
+    {
+        var scenario = new CheckerScenario();
+        var unseen = new RecordId(0, 0);
+        scenario.Log.Add(unseen);
+        scenario.Acknowledge(unseen, offset: 0);
+
+        var missed = LogChecker.Check(scenario.Inputs() with { GroupMembers = 0 }).Single(c => c.Name == "group-missed");
+
+        Assert.Equal(0, missed.Count);
+        Assert.Contains("not checked", missed.Meaning, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_committed_offset_past_the_end_of_the_log_is_bad()
     {
         var scenario = new CheckerScenario();

@@ -77,7 +77,7 @@ public sealed class Campaign(CampaignSettings settings, string brokerDll, string
             p => p.Key,
             p => (IReadOnlyDictionary<int, string>)p.Value.ToDictionary(node => node, node => Path.Combine(cluster.VolumeOf(node).DataDirectory, $"{Topic}-{p.Key}"))));
 
-        var inputs = new CheckInputs(producers, replay, workload.GroupSeen, workload.TailSeen, workload.Violations, clientReplay, committed, committedProblem, replicas, [.. cluster.Brokers.SelectMany(b => b.Crashes)], faults, settings.Brokers == 1);
+        var inputs = new CheckInputs(producers, replay, workload.GroupSeen, workload.TailSeen, workload.Violations, clientReplay, committed, committedProblem, replicas, [.. cluster.Brokers.SelectMany(b => b.Crashes)], faults, settings.Brokers == 1, settings.Consumers);
         var checks = LogChecker.Check(inputs, out var lost);
         return ReportBuilder.Build(new ReportBuilder.Parts(
             run, settings, clock, origin.TotalSeconds, lab, kinds, plan, faults, checks, lost, inputs, workload, endOffsets, stopCodes, outputDirectory));

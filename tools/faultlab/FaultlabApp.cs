@@ -29,9 +29,21 @@ public static class FaultlabApp
             (run, token) => CleanupAsync(run, stderr),
             (run, deadline, token) => Watchdog.RunAsync(RunIdentity.Parse(run), deadline, token),
             stderr);
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            // Not System.CommandLine's exit code 1: that is a failed campaign here.
+            foreach (var error in parse.Errors)
+            {
+                stderr.WriteLine($"faultlab: {error.Message}");
+            }
+
+            stderr.WriteLine("faultlab: see faultlab --help");
+            return CouldNotRun;
+        }
+
         var invocation = new System.CommandLine.InvocationConfiguration { Output = stdout, Error = stderr, ProcessTerminationTimeout = null };
-        var exitCode = await root.Parse(args).InvokeAsync(invocation, cancellationToken);
-        return exitCode == 1 && args.Length > 0 && args[0] != "run" ? CouldNotRun : exitCode;
+        return await parse.InvokeAsync(invocation, cancellationToken);
     }
 
     private static async Task<int> RunCampaignAsync(CampaignSettings settings, TextWriter stdout, TextWriter stderr, CancellationToken cancellationToken)
@@ -81,6 +93,11 @@ public static class FaultlabApp
         }
 
         TextReportWriter.Write(report, stdout);
+        await using (var text = new StreamWriter(Path.Combine(output, "report.txt")))
+        {
+            TextReportWriter.Write(report, text);
+        }
+
         await JsonReportWriter.WriteAsync(report, Path.Combine(output, "report.json"));
         await HtmlReportWriter.WriteAsync(report, Path.Combine(output, "report.html"));
         return report.Passed ? Passed : Failed;

@@ -34,5 +34,4 @@ faultlab=(dotnet tools/faultlab/bin/Release/net10.0/faultlab.dll)
 
 out=faultlab-out/$(date -u +%Y%m%dT%H%M%SZ)-$preset
 mkdir -p "$out"
-"${faultlab[@]}" run "${args[@]}" "$@" --out "$out" | tee "$out/report.txt"
-exit "${PIPESTATUS[0]}"
+exec "${faultlab[@]}" run "${args[@]}" "$@" --out "$out"

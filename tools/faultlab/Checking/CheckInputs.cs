@@ -17,4 +17,5 @@ public sealed record CheckInputs(
     IReadOnlyList<ReplicaComparison.Result> Replicas,
     IReadOnlyList<BrokerCrash> Crashes,
     IReadOnlyList<InjectedFault> Faults,
-    bool SingleNode);
+    bool SingleNode,
+    int GroupMembers);

@@ -192,6 +192,11 @@ public static class LogChecker
     {
         long count = 0;
         var examples = new List<string>();
+        if (inputs.GroupMembers == 0)
+        {
+            return new CheckOutcome("group-missed", 0, true, "no consumer group ran (--consumers 0): not checked", examples);
+        }
+
         foreach (var producer in inputs.Producers)
         {
             foreach (var ack in producer.Acks)
