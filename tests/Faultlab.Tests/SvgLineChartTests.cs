@@ -26,8 +26,19 @@ public class SvgLineChartTests
             .Add("latency", "#000", [(0, 1), (1, 2), (2, double.NaN), (3, double.NaN), (4, 3), (5, 1)])
             .Render();
 
-        Assert.Equal(2, svg.Split("class=\"series\"").Length - 1);
+        Assert.Equal(2, svg.Split("<polyline class=\"series\"").Length - 1);
         Assert.DoesNotContain("NaN", svg, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_point_alone_between_gaps_is_drawn_as_a_dot()
+    {
+        var svg = new SvgLineChart("c", "s", "v", SvgLineChart.XAxis.Linear)
+            .Add("latency", "#000", [(0, double.NaN), (1, 5), (2, double.NaN)])
+            .Render();
+
+        Assert.Single(svg.Split("<circle class=\"series\"").Skip(1));
+        Assert.DoesNotContain("<polyline class=\"series\"", svg, StringComparison.Ordinal);
     }
 
     [Fact]

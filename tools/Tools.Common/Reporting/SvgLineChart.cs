@@ -97,27 +97,35 @@ public sealed class SvgLineChart(string id, string xLabel, string yLabel, SvgLin
             var dash = dashed ? " stroke-dasharray=\"6 4\"" : string.Empty;
             if (series.Count > 0)
             {
-                // A point with y = NaN is a gap: the line stops before it and starts again after it.
-                var open = false;
-                foreach (var (x, y) in series)
+                // A point with y = NaN is a gap: the line stops before it and starts again after it; a
+                // point alone between gaps is drawn as a dot, or it would not show at all.
+                var run = new List<(double X, double Y)>();
+                var gaps = series.Any(p => double.IsNaN(p.Y));
+                foreach (var point in series.Append((X: double.NaN, Y: double.NaN)))
                 {
-                    if (double.IsNaN(y))
+                    if (!double.IsNaN(point.Y))
                     {
-                        svg.Append(open ? "\"/>" : string.Empty);
-                        open = false;
+                        run.Add(point);
                         continue;
                     }
 
-                    if (!open)
+                    if (run.Count == 1 && gaps)
+                    {
+                        svg.Append(Invariant($"<circle class=\"series\" cx=\"{Px(run[0].X):F1}\" cy=\"{Py(run[0].Y):F1}\" r=\"2.5\" fill=\"{color}\"/>"));
+                    }
+                    else if (run.Count > 0)
                     {
                         svg.Append(Invariant($"<polyline class=\"series\" fill=\"none\" stroke=\"{color}\" stroke-width=\"2\"{dash} points=\""));
-                        open = true;
+                        foreach (var (x, y) in run)
+                        {
+                            svg.Append(Invariant($"{Px(x):F1},{Py(y):F1} "));
+                        }
+
+                        svg.Append("\"/>");
                     }
 
-                    svg.Append(Invariant($"{Px(x):F1},{Py(y):F1} "));
+                    run.Clear();
                 }
-
-                svg.Append(open ? "\"/>" : string.Empty);
             }
 
             var legendY = Top + 12 + (i * 18);
