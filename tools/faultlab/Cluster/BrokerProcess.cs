@@ -7,10 +7,10 @@ namespace LogBroker.Faultlab.Cluster;
 /// <summary>
 /// One broker process of the lab, started on its node's host (<c>setsid ip netns exec NS dotnet
 /// LogBroker.Broker.dll ...</c>; both tools exec, so the process id is the broker's own and signals
-/// reach it directly; setsid keeps a terminal's Ctrl-C away from it, faultlab stops it). Its output is
-/// appended to a log file. Every start is recorded in the run directory so a crashed faultlab's brokers
-/// can be found and killed by <c>faultlab cleanup</c>. An exit faultlab did not cause is recorded as a
-/// crash. Methods are called by one nemesis action at a time (the nemesis locks the node).
+/// reach it directly; setsid keeps a terminal's Ctrl-C away from it, faultlab stops it). Its output goes
+/// to a <see cref="CappedLog"/>. Every start is recorded in the run directory so a crashed faultlab's
+/// brokers can be found and killed by <c>faultlab cleanup</c>. An exit faultlab did not cause is recorded
+/// as a crash. Methods are called by one nemesis action at a time (the nemesis orders the faults).
 /// </summary>
 public sealed class BrokerProcess : IDisposable
 {
@@ -22,17 +22,16 @@ public sealed class BrokerProcess : IDisposable
     private readonly TargetGuard _guard;
     private readonly Lock _lock = new();
     private readonly List<BrokerCrash> _crashes = [];
-    private readonly StreamWriter _log;
+    private readonly CappedLog _log;
     private Process? _process;
     private volatile bool _exitExpected;
-    private bool _logClosed;
 
     public BrokerProcess(NodeEndpoint endpoint, IReadOnlyList<string> launch, string logPath, RunIdentity run, CampaignClock clock, TargetGuard guard)
     {
         Endpoint = endpoint;
         _launch = launch;
         _logPath = logPath;
-        _log = new StreamWriter(new FileStream(logPath, FileMode.Append, FileAccess.Write, FileShare.Read)) { AutoFlush = true };
+        _log = new CappedLog(logPath);
         _processesFile = Path.Combine(run.RunDirectory, "processes");
         _clock = clock;
         _guard = guard;
@@ -75,10 +74,10 @@ public sealed class BrokerProcess : IDisposable
             start.ArgumentList.Add(arg);
         }
 
-        AppendLog(string.Create(CultureInfo.InvariantCulture, $"=== faultlab: starting node {NodeId} at +{_clock.NowSeconds:F3} s: {string.Join(' ', _launch)}"));
+        _log.Note(string.Create(CultureInfo.InvariantCulture, $"=== faultlab: starting node {NodeId} at +{_clock.NowSeconds:F3} s: {string.Join(' ', _launch)}"));
         var process = new Process { StartInfo = start, EnableRaisingEvents = true };
-        process.OutputDataReceived += (_, line) => AppendLog(line.Data);
-        process.ErrorDataReceived += (_, line) => AppendLog(line.Data);
+        process.OutputDataReceived += (_, line) => _log.Broker(line.Data);
+        process.ErrorDataReceived += (_, line) => _log.Broker(line.Data);
         process.Exited += (_, _) => OnExited(process);
         _exitExpected = false;
         process.Start();
@@ -186,7 +185,7 @@ public sealed class BrokerProcess : IDisposable
         {
             process.Kill();
             await process.WaitForExitAsync();
-            AppendLog($"=== faultlab: node {NodeId} did not stop within {timeout.TotalSeconds:F0} s of SIGTERM; killed");
+            _log.Note($"=== faultlab: node {NodeId} did not stop within {timeout.TotalSeconds:F0} s of SIGTERM; killed");
             return null;
         }
     }
@@ -214,34 +213,13 @@ public sealed class BrokerProcess : IDisposable
             _crashes.Add(crash);
         }
 
-        AppendLog(string.Create(CultureInfo.InvariantCulture, $"=== faultlab: node {NodeId} exited by itself with {crash.ExitCode} at +{crash.AtSeconds:F3} s"));
-    }
-
-    private void AppendLog(string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        lock (_lock)
-        {
-            if (!_logClosed)
-            {
-                _log.WriteLine(line);
-            }
-        }
+        _log.Note(string.Create(CultureInfo.InvariantCulture, $"=== faultlab: node {NodeId} exited by itself with {crash.ExitCode} at +{crash.AtSeconds:F3} s"));
     }
 
     /// <summary>Closes the log; the process must have been stopped or killed (late output is dropped).</summary>
     public void Dispose()
     {
-        lock (_lock)
-        {
-            _logClosed = true;
-            _log.Dispose();
-        }
-
+        _log.Dispose();
         _process?.Dispose();
     }
 }
