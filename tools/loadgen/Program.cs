@@ -1,19 +1,6 @@
-using System.Runtime.InteropServices;
 using LogBroker.Loadgen;
+using LogBroker.Tools.Signals;
 
-// The first Ctrl-C (or SIGTERM) stops the run early and still prints the summary; a second one is
-// left to the default handling and ends the process at once.
-using var stop = new CancellationTokenSource();
-void StopOnce(PosixSignalContext context)
-{
-    if (!stop.IsCancellationRequested)
-    {
-        context.Cancel = true;
-        Console.Error.WriteLine("loadgen: stopping; press Ctrl-C again to quit at once");
-        stop.Cancel();
-    }
-}
-
-using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, StopOnce);
-using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, StopOnce);
-return await LoadgenApp.RunAsync(args, Console.Out, Console.Error, stop.Token);
+// The first Ctrl-C (or SIGTERM) stops the run early and still prints the summary; a second one quits at once.
+using var signals = new FirstSignalStops("loadgen: stopping; press Ctrl-C again to quit at once");
+return await LoadgenApp.RunAsync(args, Console.Out, Console.Error, signals.Token);

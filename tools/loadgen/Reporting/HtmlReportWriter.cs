@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using LogBroker.Tools.Reporting;
 
 namespace LogBroker.Loadgen.Reporting;
 

@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace LogBroker.Loadgen.Reporting;
+namespace LogBroker.Tools.Reporting;
 
 /// <summary>Text made safe for HTML and SVG markup.</summary>
 public static class Html

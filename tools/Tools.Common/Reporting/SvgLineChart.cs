@@ -1,12 +1,14 @@
 using System.Globalization;
 using System.Text;
 
-namespace LogBroker.Loadgen.Reporting;
+namespace LogBroker.Tools.Reporting;
 
 /// <summary>
 /// A small line chart rendered as inline SVG (no script, no external resource): linear y from zero,
 /// and an x axis that is either linear (time) or the percentile spectrum, where x = log10(1/(1-p)) so
-/// 90%, 99%, 99.9%... are evenly spaced, as HdrHistogram's plots draw latency distributions.
+/// 90%, 99%, 99.9%... are evenly spaced, as HdrHistogram's plots draw latency distributions. On a
+/// linear axis, bands (x ranges such as the time a fault lasted) are shaded behind the lines and
+/// labelled at the top, as a Jepsen report draws its nemesis activity under latency plots.
 /// </summary>
 public sealed class SvgLineChart(string id, string xLabel, string yLabel, SvgLineChart.XAxis xAxis)
 {
@@ -17,6 +19,8 @@ public sealed class SvgLineChart(string id, string xLabel, string yLabel, SvgLin
     private const int Top = 16;
     private const int Bottom = 44;
     private readonly List<(string Name, string Color, bool Dashed, IReadOnlyList<(double X, double Y)> Points)> _series = [];
+    private readonly List<(string Label, string Title, string Color, double From, double To)> _bands = [];
+    private double? _xMax;
 
     public enum XAxis
     {
@@ -28,6 +32,24 @@ public sealed class SvgLineChart(string id, string xLabel, string yLabel, SvgLin
 
     public bool IsEmpty => _series.All(s => s.Points.Count == 0);
 
+    /// <summary>
+    /// Shades x from <paramref name="from"/> to <paramref name="to"/> behind the lines (linear axis only),
+    /// with <paramref name="label"/> at its top and <paramref name="title"/> as its tooltip.
+    /// </summary>
+    public SvgLineChart AddBand(string label, string title, string color, double from, double to)
+    {
+        _bands.Add((label, title, color, from, Math.Max(from, to)));
+        return this;
+    }
+
+    /// <summary>Fixes the right end of a linear x axis (otherwise the largest x of any line or band), so charts of one run line up.</summary>
+    public SvgLineChart WithXMax(double xMax)
+    {
+        _xMax = xMax;
+        return this;
+    }
+
+    /// <param name="points">The line's points; a y of NaN breaks the line there (no data).</param>
     /// <param name="dashed">Draw dashed, so a line that coincides with another stays visible.</param>
     public SvgLineChart Add(string name, string color, IEnumerable<(double X, double Y)> points, bool dashed = false)
     {
@@ -37,8 +59,8 @@ public sealed class SvgLineChart(string id, string xLabel, string yLabel, SvgLin
 
     public string Render()
     {
-        var points = _series.SelectMany(s => s.Points).ToList();
-        var xMax = xAxis == XAxis.PercentileSpectrum ? SpectrumMax(points) : Math.Max(1, points.Count == 0 ? 1 : points.Max(p => p.X));
+        var points = _series.SelectMany(s => s.Points).Where(p => !double.IsNaN(p.Y)).ToList();
+        var xMax = xAxis == XAxis.PercentileSpectrum ? SpectrumMax(points) : Math.Max(1, _xMax ?? points.Select(p => p.X).Concat(_bands.Select(b => b.To)).DefaultIfEmpty(1).Max());
         var yStep = NiceStep(points.Count == 0 ? 1 : points.Max(p => p.Y));
         var yMax = yStep * Math.Max(1, Math.Ceiling((points.Count == 0 ? 1 : points.Max(p => p.Y)) / yStep));
         var plotWidth = Width - Left - Right;
@@ -52,6 +74,11 @@ public sealed class SvgLineChart(string id, string xLabel, string yLabel, SvgLin
         {
             svg.Append(Invariant($"<line x1=\"{Left}\" x2=\"{Left + plotWidth}\" y1=\"{Py(y):F1}\" y2=\"{Py(y):F1}\" stroke=\"#ddd\"/>"));
             svg.Append(Invariant($"<text x=\"{Left - 6}\" y=\"{Py(y) + 4:F1}\" text-anchor=\"end\">{FormatValue(y)}</text>"));
+        }
+
+        if (xAxis == XAxis.Linear)
+        {
+            AppendBands(svg, Px, plotHeight);
         }
 
         foreach (var (position, label) in XTicks(xMax))
@@ -70,13 +97,35 @@ public sealed class SvgLineChart(string id, string xLabel, string yLabel, SvgLin
             var dash = dashed ? " stroke-dasharray=\"6 4\"" : string.Empty;
             if (series.Count > 0)
             {
-                svg.Append(Invariant($"<polyline class=\"series\" fill=\"none\" stroke=\"{color}\" stroke-width=\"2\"{dash} points=\""));
-                foreach (var (x, y) in series)
+                // A point with y = NaN is a gap: the line stops before it and starts again after it; a
+                // point alone between gaps is drawn as a dot, or it would not show at all.
+                var run = new List<(double X, double Y)>();
+                var gaps = series.Any(p => double.IsNaN(p.Y));
+                foreach (var point in series.Append((X: double.NaN, Y: double.NaN)))
                 {
-                    svg.Append(Invariant($"{Px(x):F1},{Py(y):F1} "));
-                }
+                    if (!double.IsNaN(point.Y))
+                    {
+                        run.Add(point);
+                        continue;
+                    }
 
-                svg.Append("\"/>");
+                    if (run.Count == 1 && gaps)
+                    {
+                        svg.Append(Invariant($"<circle class=\"series\" cx=\"{Px(run[0].X):F1}\" cy=\"{Py(run[0].Y):F1}\" r=\"2.5\" fill=\"{color}\"/>"));
+                    }
+                    else if (run.Count > 0)
+                    {
+                        svg.Append(Invariant($"<polyline class=\"series\" fill=\"none\" stroke=\"{color}\" stroke-width=\"2\"{dash} points=\""));
+                        foreach (var (x, y) in run)
+                        {
+                            svg.Append(Invariant($"{Px(x):F1},{Py(y):F1} "));
+                        }
+
+                        svg.Append("\"/>");
+                    }
+
+                    run.Clear();
+                }
             }
 
             var legendY = Top + 12 + (i * 18);
@@ -86,6 +135,19 @@ public sealed class SvgLineChart(string id, string xLabel, string yLabel, SvgLin
 
         svg.Append("</svg>");
         return svg.ToString();
+    }
+
+    /// <summary>Bands under everything else; labels alternate between two rows so neighbours stay readable.</summary>
+    private void AppendBands(StringBuilder svg, Func<double, double> px, int plotHeight)
+    {
+        for (var i = 0; i < _bands.Count; i++)
+        {
+            var (label, title, color, from, to) = _bands[i];
+            var x = px(from);
+            var width = Math.Max(1, px(to) - x);
+            svg.Append(Invariant($"<rect class=\"band\" x=\"{x:F1}\" y=\"{Top}\" width=\"{width:F1}\" height=\"{plotHeight}\" fill=\"{color}\" fill-opacity=\"0.18\"><title>{Html.Text(title)}</title></rect>"));
+            svg.Append(Invariant($"<text x=\"{x + 2:F1}\" y=\"{Top + 11 + (i % 2 * 12)}\" font-size=\"9\" fill=\"{color}\">{Html.Text(label)}</text>"));
+        }
     }
 
     private double Position(double x) => xAxis == XAxis.PercentileSpectrum ? SpectrumPosition(x) : x;

@@ -1,8 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
-using LogBroker.Testing;
 
-namespace LogBroker.Lbctl.Tests;
+namespace LogBroker.Testing;
 
 /// <summary>
 /// A built tool (tools/NAME, the same configuration as these tests) run as a child process, so signals
