@@ -6,6 +6,7 @@ using LogBroker.Broker.Partitions;
 using LogBroker.Protocol;
 using LogBroker.Protocol.Batches;
 using LogBroker.Protocol.Errors;
+using LogBroker.Protocol.Framing;
 using LogBroker.Protocol.Grpc;
 using LogBroker.Storage.Log;
 using Microsoft.Extensions.Hosting;
@@ -15,7 +16,9 @@ namespace LogBroker.Broker.Api;
 /// <summary>
 /// Fetch, Subscribe and ListOffsets over gRPC. Record bytes go from the segment's memory map into the
 /// response without a copy (<see cref="UnsafeByteOperations.UnsafeWrap"/>); the segment references
-/// that keep that memory mapped are released only after the response is written.
+/// that keep that memory mapped are released only after the response is written. FetchRecords and
+/// SubscribeRecords (bound by <see cref="FramedFetchMethodProvider"/>) answer the same requests with
+/// records frames, which carry those bytes outside any protobuf message.
 /// </summary>
 public sealed class FetchService(ReplicaManager replicas, FetchManager fetches, BrokerOptions options, BrokerMetrics metrics, IHostApplicationLifetime lifetime) : LogBroker.Protocol.Grpc.Fetch.FetchBase
 {
@@ -23,113 +26,52 @@ public sealed class FetchService(ReplicaManager replicas, FetchManager fetches, 
 
     public override async Task<FetchResponse> Fetch(FetchRequest request, ServerCallContext context)
     {
-        var requests = new List<FetchPartitionRequest>();
-        var refused = new List<(ErrorCode Code, string Message)?>(); // per partition, in request order
-        var requestError = request.MaxWaitMs < 0 || request.MinBytes < 0 || request.MaxBytes < 0
-            ? $"max_wait_ms ({request.MaxWaitMs}), min_bytes ({request.MinBytes}) and max_bytes ({request.MaxBytes}) must not be negative"
-            : null;
-        foreach (var topic in request.Topics)
-        {
-            foreach (var p in topic.Partitions)
-            {
-                var tp = new TopicPartition(topic.Topic, p.Partition);
-                (ErrorCode, string)? refusal = requestError is not null ? (ErrorCode.InvalidRequest, requestError)
-                    : p.FetchOffset < 0 ? (ErrorCode.OffsetOutOfRange, $"fetch offset {p.FetchOffset} is negative")
-                    : p.MaxBytes <= 0 ? (ErrorCode.InvalidFetchSize, $"partition max_bytes must be positive; got {p.MaxBytes}")
-                    : null;
-                refused.Add(refusal);
-                if (refusal is null)
-                {
-                    requests.Add(new FetchPartitionRequest(tp, p.FetchOffset, p.MaxBytes));
-                }
-            }
-        }
-
-        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, lifetime.ApplicationStopping);
-        var maxWait = TimeSpan.FromMilliseconds(Math.Min(request.MaxWaitMs, options.MaxFetchWaitMs));
-        var maxBytes = request.MaxBytes == 0 ? int.MaxValue : request.MaxBytes;
-        FetchOutcome outcome;
-        try
-        {
-            outcome = await fetches.FetchAsync(requests, request.MinBytes, maxBytes, maxWait, stopping.Token);
-        }
-        catch (OperationCanceledException) when (!context.CancellationToken.IsCancellationRequested)
-        {
-            outcome = await fetches.FetchAsync(requests, 0, maxBytes, TimeSpan.Zero, CancellationToken.None); // shutting down: answer with what is there
-        }
-
-        context.GetHttpContext().Response.RegisterForDispose(outcome);
-        foreach (var result in outcome.Results)
-        {
-            Count(result.TopicPartition.Topic, result.Error, result.Read, "Fetch");
-        }
-
+        var (outcome, refused) = await FetchAsync(request, context, "Fetch");
         return MapFetch(request, outcome, refused);
     }
 
-    public override async Task Subscribe(SubscribeRequest request, IServerStreamWriter<SubscribeResponse> responseStream, ServerCallContext context)
+    /// <summary>Fetch, answered with a records frame (<see cref="FramedFetchMethods.FetchRecords"/>): the batches are written from the log into the response without a protobuf message around them.</summary>
+    public async Task<RecordsFrame<RecordsFrameHeader>> FetchRecords(FetchRequest request, ServerCallContext context)
     {
-        var partitions = new List<(TopicPartition, long)>();
-        var listed = new HashSet<TopicPartition>();
-        foreach (var p in request.Partitions)
-        {
-            var tp = new TopicPartition(p.Topic, p.Partition);
-            (ErrorCode Code, string Message)? refusal = request.MaxBytes < 0 ? (ErrorCode.InvalidRequest, $"max_bytes must not be negative; got {request.MaxBytes}")
-                : p.Offset < 0 ? (ErrorCode.OffsetOutOfRange, $"start offset {p.Offset} is negative")
-                : !listed.Add(tp) ? (ErrorCode.InvalidRequest, $"partition {tp} is listed more than once")
-                : null;
-            if (refusal is { } refused)
-            {
-                await responseStream.WriteAsync(new SubscribeResponse
-                {
-                    Topic = p.Topic,
-                    Partition = p.Partition,
-                    ErrorCode = (int)refused.Code,
-                    ErrorMessage = refused.Message,
-                    HighWatermark = -1,
-                    LogStartOffset = -1,
-                });
-                continue;
-            }
-
-            partitions.Add((tp, p.Offset));
-        }
-
-        var maxBytes = request.MaxBytes > 0 ? request.MaxBytes : DefaultSubscribeMaxBytes;
-        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, lifetime.ApplicationStopping);
-        metrics.SubscriptionOpened();
-        try
-        {
-            await foreach (var chunk in new Subscription(replicas, partitions, maxBytes).ReadAsync(stopping.Token))
-            {
-                using (chunk)
-                {
-                    Count(chunk.TopicPartition.Topic, chunk.Error, chunk.Read, "Subscribe");
-                    // WriteAsync serialises (copies) the bytes before it completes: then the memory may go.
-                    await responseStream.WriteAsync(
-                        new SubscribeResponse
-                        {
-                            Topic = chunk.TopicPartition.Topic,
-                            Partition = chunk.TopicPartition.Partition,
-                            ErrorCode = (int)chunk.Error,
-                            ErrorMessage = chunk.ErrorMessage ?? string.Empty,
-                            HighWatermark = chunk.Read.HighWatermark,
-                            LogStartOffset = chunk.Read.LogStartOffset,
-                            Records = UnsafeByteOperations.UnsafeWrap(chunk.Read.Records),
-                        },
-                        stopping.Token);
-                }
-            }
-        }
-        catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested)
-        {
-            // broker shutting down: end the stream cleanly
-        }
-        finally
-        {
-            metrics.SubscriptionClosed();
-        }
+        var (outcome, refused) = await FetchAsync(request, context, "FetchRecords");
+        return FetchFrames.ForFetch(request, outcome, refused);
     }
+
+    public override Task Subscribe(SubscribeRequest request, IServerStreamWriter<SubscribeResponse> responseStream, ServerCallContext context) =>
+        PushAsync(
+            request,
+            context,
+            "Subscribe",
+            (tp, code, message) => responseStream.WriteAsync(new SubscribeResponse
+            {
+                Topic = tp.Topic,
+                Partition = tp.Partition,
+                ErrorCode = (int)code,
+                ErrorMessage = message,
+                HighWatermark = -1,
+                LogStartOffset = -1,
+            }),
+            (chunk, token) => responseStream.WriteAsync(
+                new SubscribeResponse
+                {
+                    Topic = chunk.TopicPartition.Topic,
+                    Partition = chunk.TopicPartition.Partition,
+                    ErrorCode = (int)chunk.Error,
+                    ErrorMessage = chunk.ErrorMessage ?? string.Empty,
+                    HighWatermark = chunk.Read.HighWatermark,
+                    LogStartOffset = chunk.Read.LogStartOffset,
+                    Records = UnsafeByteOperations.UnsafeWrap(chunk.Read.Records),
+                },
+                token));
+
+    /// <summary>Subscribe, pushing records frames (<see cref="FramedFetchMethods.SubscribeRecords"/>), one partition's chunk per frame.</summary>
+    public Task SubscribeRecords(SubscribeRequest request, IServerStreamWriter<RecordsFrame<RecordsFrameHeader>> responseStream, ServerCallContext context) =>
+        PushAsync(
+            request,
+            context,
+            "SubscribeRecords",
+            (tp, code, message) => responseStream.WriteAsync(FetchFrames.Refusal(tp, code, message)),
+            (chunk, token) => responseStream.WriteAsync(FetchFrames.ForChunk(chunk), token));
 
     public override Task<ListOffsetsResponse> ListOffsets(ListOffsetsRequest request, ServerCallContext context)
     {
@@ -191,6 +133,102 @@ public sealed class FetchService(ReplicaManager replicas, FetchManager fetches, 
         }
 
         return result;
+    }
+
+    /// <summary>Checks the request, then runs the (long-poll) fetch; the outcome is disposed once the response is written.</summary>
+    private async Task<(FetchOutcome Outcome, List<(ErrorCode Code, string Message)?> Refused)> FetchAsync(FetchRequest request, ServerCallContext context, string api)
+    {
+        var requests = new List<FetchPartitionRequest>();
+        var refused = new List<(ErrorCode Code, string Message)?>(); // per partition, in request order
+        var requestError = request.MaxWaitMs < 0 || request.MinBytes < 0 || request.MaxBytes < 0
+            ? $"max_wait_ms ({request.MaxWaitMs}), min_bytes ({request.MinBytes}) and max_bytes ({request.MaxBytes}) must not be negative"
+            : null;
+        foreach (var topic in request.Topics)
+        {
+            foreach (var p in topic.Partitions)
+            {
+                var tp = new TopicPartition(topic.Topic, p.Partition);
+                (ErrorCode, string)? refusal = requestError is not null ? (ErrorCode.InvalidRequest, requestError)
+                    : p.FetchOffset < 0 ? (ErrorCode.OffsetOutOfRange, $"fetch offset {p.FetchOffset} is negative")
+                    : p.MaxBytes <= 0 ? (ErrorCode.InvalidFetchSize, $"partition max_bytes must be positive; got {p.MaxBytes}")
+                    : null;
+                refused.Add(refusal);
+                if (refusal is null)
+                {
+                    requests.Add(new FetchPartitionRequest(tp, p.FetchOffset, p.MaxBytes));
+                }
+            }
+        }
+
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, lifetime.ApplicationStopping);
+        var maxWait = TimeSpan.FromMilliseconds(Math.Min(request.MaxWaitMs, options.MaxFetchWaitMs));
+        var maxBytes = request.MaxBytes == 0 ? int.MaxValue : request.MaxBytes;
+        FetchOutcome outcome;
+        try
+        {
+            outcome = await fetches.FetchAsync(requests, request.MinBytes, maxBytes, maxWait, stopping.Token);
+        }
+        catch (OperationCanceledException) when (!context.CancellationToken.IsCancellationRequested)
+        {
+            outcome = await fetches.FetchAsync(requests, 0, maxBytes, TimeSpan.Zero, CancellationToken.None); // shutting down: answer with what is there
+        }
+
+        context.GetHttpContext().Response.RegisterForDispose(outcome);
+        foreach (var result in outcome.Results)
+        {
+            Count(result.TopicPartition.Topic, result.Error, result.Read, api);
+        }
+
+        return (outcome, refused);
+    }
+
+    /// <summary>
+    /// Checks the request (refused partitions are answered at once), then pushes chunks as the
+    /// partitions grow. Each chunk is written before the next is read, and its memory released once
+    /// written: the write serialises (copies) the bytes before it completes.
+    /// </summary>
+    private async Task PushAsync(SubscribeRequest request, ServerCallContext context, string api, Func<TopicPartition, ErrorCode, string, Task> writeRefusal, Func<SubscriptionChunk, CancellationToken, Task> writeChunk)
+    {
+        var partitions = new List<(TopicPartition, long)>();
+        var listed = new HashSet<TopicPartition>();
+        foreach (var p in request.Partitions)
+        {
+            var tp = new TopicPartition(p.Topic, p.Partition);
+            (ErrorCode Code, string Message)? refusal = request.MaxBytes < 0 ? (ErrorCode.InvalidRequest, $"max_bytes must not be negative; got {request.MaxBytes}")
+                : p.Offset < 0 ? (ErrorCode.OffsetOutOfRange, $"start offset {p.Offset} is negative")
+                : !listed.Add(tp) ? (ErrorCode.InvalidRequest, $"partition {tp} is listed more than once")
+                : null;
+            if (refusal is { } refused)
+            {
+                await writeRefusal(tp, refused.Code, refused.Message);
+                continue;
+            }
+
+            partitions.Add((tp, p.Offset));
+        }
+
+        var maxBytes = request.MaxBytes > 0 ? request.MaxBytes : DefaultSubscribeMaxBytes;
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, lifetime.ApplicationStopping);
+        metrics.SubscriptionOpened();
+        try
+        {
+            await foreach (var chunk in new Subscription(replicas, partitions, maxBytes).ReadAsync(stopping.Token))
+            {
+                using (chunk)
+                {
+                    Count(chunk.TopicPartition.Topic, chunk.Error, chunk.Read, api);
+                    await writeChunk(chunk, stopping.Token);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested)
+        {
+            // broker shutting down: end the stream cleanly
+        }
+        finally
+        {
+            metrics.SubscriptionClosed();
+        }
     }
 
     private void Count(string topic, ErrorCode error, LogReadResult read, string api)
