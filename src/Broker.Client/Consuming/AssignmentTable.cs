@@ -60,7 +60,7 @@ internal sealed class AssignmentTable : IDisposable
             var wanted = partitions.ToDictionary(p => p.TopicPartition, p => p.Offset);
             foreach (var tp in _states.Keys.Where(tp => !wanted.ContainsKey(tp)).ToList())
             {
-                _states[tp].Generation++; // stale data for it is dropped
+                _states[tp].Invalidate(); // stale data for it is dropped
                 _states.Remove(tp);
             }
 
@@ -220,33 +220,6 @@ internal sealed class AssignmentTable : IDisposable
             {
                 state.SeekTo(offset);
                 Bump();
-            }
-        }
-    }
-
-    /// <summary>The application consumed up to <paramref name="offset"/> (exclusive) of data fetched for <paramref name="generation"/>.</summary>
-    public bool TryAdvancePosition(PartitionState state, int generation, long offset)
-    {
-        lock (_lock)
-        {
-            if (state.Generation != generation)
-            {
-                return false;
-            }
-
-            state.Position = offset;
-            return true;
-        }
-    }
-
-    /// <summary>The application is done with the records before <paramref name="offset"/> (exclusive) of data fetched for <paramref name="generation"/>.</summary>
-    public void MarkProcessed(PartitionState state, int generation, long offset)
-    {
-        lock (_lock)
-        {
-            if (state.Generation == generation)
-            {
-                state.ProcessedPosition = offset;
             }
         }
     }
