@@ -48,9 +48,21 @@ public sealed class RecordsBuffer
 
     public void AddReference()
     {
-        if (Interlocked.Increment(ref _references) <= 1)
+        var seen = Volatile.Read(ref _references);
+        while (true)
         {
-            throw new InvalidOperationException("the records buffer was already released");
+            if (seen <= 0)
+            {
+                throw new InvalidOperationException("the records buffer was already released");
+            }
+
+            var was = Interlocked.CompareExchange(ref _references, seen + 1, seen);
+            if (was == seen)
+            {
+                return;
+            }
+
+            seen = was;
         }
     }
 
