@@ -14,7 +14,7 @@ public sealed partial class Consumer
     /// call to <see cref="ConsumeBatchAsync"/> or <see cref="ConsumeOneAsync"/> (or until the consumer
     /// is disposed): that call means the application is done with it (auto-commit may then commit it),
     /// and returns its memory to the pool. Copy what must live longer. A batch is rarely empty (only
-    /// when everything left in the chunk was transaction markers or records before the position).
+    /// when everything left in the chunk was transaction markers or records removed by compaction).
     /// </summary>
     public ValueTask<ConsumedBatch> ConsumeBatchAsync(CancellationToken cancellationToken = default)
     {
@@ -57,6 +57,12 @@ public sealed partial class Consumer
             {
                 DropChunk(); // the position moved: what was fetched for the old one is void
                 return false;
+            }
+
+            if (_inBatch)
+            {
+                var probe = _records;
+                _inBatch = probe.MoveNext(out _); // a batch left open with nothing in it adds nothing
             }
 
             var positions = _chunkPositions;
