@@ -89,6 +89,21 @@ public class RecordsFrameTests
     }
 
     [Fact]
+    public void The_buffer_pool_hands_back_a_returned_array_of_the_same_size_class_and_leaves_huge_ones_alone()
+    {
+        var first = RecordsBufferPool.Rent(5000);
+        RecordsBufferPool.Return(first);
+        var again = RecordsBufferPool.Rent(6000);
+        var huge = RecordsBufferPool.Rent((64 << 20) + 1);
+
+        Assert.Equal(8192, first.Length);
+        Assert.Same(first, again);
+        Assert.Equal((64 << 20) + 1, huge.Length);
+        RecordsBufferPool.Return(again);
+        RecordsBufferPool.Return(huge);
+    }
+
+    [Fact]
     public void The_header_length_prefix_is_big_endian()
     {
         var header = new RecordsFrameHeader { Partitions = { new PartitionRecordsHeader { Topic = "big", RecordsLength = 1 } } };

@@ -3,8 +3,8 @@ using System.Buffers;
 namespace LogBroker.Protocol.Framing;
 
 /// <summary>
-/// The records section of a received frame, in an array rented from a pool of its own (see
-/// <see cref="Pool"/>) and shared by everyone who holds a slice of it (one slice per partition, say). Reference counted:
+/// The records section of a received frame, in an array rented from <see cref="RecordsBufferPool"/>
+/// and shared by everyone who holds a slice of it (one slice per partition, say). Reference counted:
 /// it starts with one reference, each further holder takes one with <see cref="AddReference"/> and
 /// gives it back with <see cref="Release"/>; the array returns to the pool when the last one is
 /// released. A holder that hands slices to code whose lifetime it cannot see (an application that
@@ -13,19 +13,6 @@ namespace LogBroker.Protocol.Framing;
 /// </summary>
 public sealed class RecordsBuffer
 {
-    /// <summary>
-    /// Received sections are large (up to a fetch's max bytes) and live while the application reads
-    /// them, often on another thread than the one that received them: more arrays are out at once than
-    /// the shared pool keeps per size (a few per core), so it would drop them and every receive would
-    /// allocate anew. This pool keeps up to <see cref="ArraysPerSize"/> per power-of-two size; what it holds
-    /// is at most the peak of what was in use at once (prefetched chunks of all consumers).
-    /// </summary>
-    private const int ArraysPerSize = 64;
-
-    private const int LargestPooledBytes = 64 * 1024 * 1024;
-
-    private static readonly ArrayPool<byte> Pool = ArrayPool<byte>.Create(LargestPooledBytes, ArraysPerSize);
-
     private readonly byte[] _array;
     private readonly int _length;
     private int _references = 1;
@@ -54,7 +41,7 @@ public sealed class RecordsBuffer
         }
 
         var length = (int)source.Length;
-        var array = length == 0 ? [] : Pool.Rent(length);
+        var array = length == 0 ? [] : RecordsBufferPool.Rent(length);
         source.CopyTo(array);
         return new RecordsBuffer(array, length);
     }
@@ -89,7 +76,7 @@ public sealed class RecordsBuffer
 
         if (left == 0 && Volatile.Read(ref _detached) == 0 && _array.Length > 0)
         {
-            Pool.Return(_array);
+            RecordsBufferPool.Return(_array);
         }
     }
 
