@@ -4,7 +4,6 @@ using LogBroker.Client.Consuming;
 using LogBroker.Client.Internal;
 using LogBroker.Protocol;
 using LogBroker.Protocol.Batches;
-using LogBroker.Protocol.Errors;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -14,8 +13,9 @@ namespace LogBroker.Client;
 /// Reads records from assigned partitions, from any offset or point in time. Fetching runs ahead of
 /// the application (long-poll or server push, see <see cref="ConsumerOptions.FetchMode"/>), bounded by
 /// <see cref="ConsumerOptions.PrefetchChunks"/>. Records come out in offset order within each
-/// partition; every batch's CRC is checked first. Consume from one caller at a time; assignment and
-/// seeks may come from anywhere.
+/// partition; every batch's CRC is checked first. Consume from one caller at a time, a record per call
+/// (<see cref="ConsumeOneAsync"/>) or the rest of a fetched chunk per call (<see cref="ConsumeBatchAsync"/>);
+/// assignment and seeks may come from anywhere.
 /// </summary>
 /// <example>
 /// <code>

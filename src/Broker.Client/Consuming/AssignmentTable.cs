@@ -5,7 +5,8 @@ namespace LogBroker.Client.Consuming;
 /// <summary>
 /// The consumer's assigned partitions and their positions, shared by the application's calls (assign,
 /// seek, consume) and the fetchers. Every change bumps <see cref="Version"/> and wakes the fetchers. One
-/// small lock guards it; it is never held across I/O.
+/// small lock guards it; it is never held across I/O, and never taken per record: the positions handed
+/// to the application move without it (<see cref="ConsumedPositions"/>), once per record or batch.
 /// </summary>
 internal sealed class AssignmentTable : IDisposable
 {
