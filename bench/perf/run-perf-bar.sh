@@ -3,7 +3,9 @@
 # broker with an empty data directory (defaults, including flush.ms=1000), loadgen in Release on the
 # same machine. Prints one line per run, and per case the median and the broker's peak resident memory
 # (VmRSS, sampled every 250 ms) of each run with their median; JSON summaries land in $OUT.
-# Usage: bench/perf/run-perf-bar.sh [cases...]   (cases: 1 2 3 4; default all)
+# Usage: bench/perf/run-perf-bar.sh [cases...]   (cases: 1 2 3 4 6 7; default 1 2 3 4)
+# Cases 2, 6 and 7 also print the consumer's cost per record read: loadgen's CPU time (user + system)
+# and managed bytes allocated, over the replay.
 # Environment: OUT (default /tmp/logbroker-perf), RUNS (3), GRPC_PORT (9400), HTTP_PORT (9401),
 #   READY_TIMEOUT seconds to wait for the broker (60), BROKER_ARGS extra broker flags, e.g.
 #   BROKER_ARGS='--LogBroker:TopicDefaults:flush.ms 9223372036854775807' to leave flushing to the OS.
@@ -60,6 +62,8 @@ stop_broker() {
   PEAK_RSS_MB=$(sort -n "$OUT/rss" | tail -1 | awk '{printf "%.0f", $1/1024}')
 }
 
+cost() { python3 -c "import json,sys; c=json.load(open('$1'))['consume']; print(f\"consumer {c.get('processCpuNanosPerRecord')} ns CPU and {c.get('processBytesAllocatedPerRecord')} B allocated per record\")"; }
+
 field() { python3 -c "import json,sys; d=json.load(open('$1')); print(eval('d' + sys.argv[1]))" "$2"; }
 
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
@@ -75,12 +79,18 @@ for c in $CASES; do
          v=$(field "$json" "['produce']['recordsPerSecond']") ;;
       2) $LOADGEN produce --bootstrap "$BOOTSTRAP" --topic bar2 --partitions 1 --record-size 100 --acks leader --count 10000000 >/dev/null 2>&1
          $LOADGEN consume --bootstrap "$BOOTSTRAP" --topic bar2 --from beginning --count 10000000 --json "$json" >/dev/null 2>&1
-         v=$(field "$json" "['consume']['recordsPerSecond']") ;;
+         v=$(field "$json" "['consume']['recordsPerSecond']"); echo "case 2 run $r: $(cost "$json")" ;;
       3) $LOADGEN e2e --bootstrap "$BOOTSTRAP" --topic bar3 --partitions 1 --rate 10000 --acks leader --linger-ms 0 --fetch-mode push --duration 30 --warmup 5 --json "$json" >/dev/null 2>&1
          v=$(field "$json" "['endToEndLatency']['p99Ms']") ;;
       4) $LOADGEN produce --bootstrap "$BOOTSTRAP" --topic bar4 --partitions 16 --producers 4 --record-size 100 --acks leader --duration 20 --warmup 5 --json "$json" >/dev/null 2>&1
          v=$(field "$json" "['produce']['recordsPerSecond']") ;;
-      *) echo "unknown case $c (cases: 1 2 3 4)" >&2; exit 2 ;;
+      6) $LOADGEN produce --bootstrap "$BOOTSTRAP" --topic bar6 --partitions 1 --record-size 100 --acks leader --count 10000000 >/dev/null 2>&1
+         $LOADGEN consume --bootstrap "$BOOTSTRAP" --topic bar6 --from beginning --count 10000000 --batch --json "$json" >/dev/null 2>&1
+         v=$(field "$json" "['consume']['recordsPerSecond']"); echo "case 6 run $r: $(cost "$json")" ;;
+      7) $LOADGEN produce --bootstrap "$BOOTSTRAP" --topic bar7 --partitions 16 --producers 4 --record-size 100 --acks leader --count 10000000 >/dev/null 2>&1
+         $LOADGEN consume --bootstrap "$BOOTSTRAP" --topic bar7 --from beginning --count 10000000 --consumers 4 --batch --json "$json" >/dev/null 2>&1
+         v=$(field "$json" "['consume']['recordsPerSecond']"); echo "case 7 run $r: $(cost "$json")" ;;
+      *) echo "unknown case $c (cases: 1 2 3 4 6 7)" >&2; exit 2 ;;
     esac
     stop_broker
     echo "case $c run $r: $v (broker peak RSS ${PEAK_RSS_MB} MiB)"

@@ -4,7 +4,6 @@ using LogBroker.Client.Consuming;
 using LogBroker.Client.Internal;
 using LogBroker.Protocol;
 using LogBroker.Protocol.Batches;
-using LogBroker.Protocol.Errors;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -14,8 +13,9 @@ namespace LogBroker.Client;
 /// Reads records from assigned partitions, from any offset or point in time. Fetching runs ahead of
 /// the application (long-poll or server push, see <see cref="ConsumerOptions.FetchMode"/>), bounded by
 /// <see cref="ConsumerOptions.PrefetchChunks"/>. Records come out in offset order within each
-/// partition; every batch's CRC is checked first. Consume from one caller at a time; assignment and
-/// seeks may come from anywhere.
+/// partition; every batch's CRC is checked first. Consume from one caller at a time, a record per call
+/// (<see cref="ConsumeOneAsync"/>) or the rest of a fetched chunk per call (<see cref="ConsumeBatchAsync"/>);
+/// assignment and seeks may come from anywhere.
 /// </summary>
 /// <example>
 /// <code>
@@ -40,12 +40,20 @@ public sealed partial class Consumer : IAsyncDisposable
     private readonly GroupMembership? _membership;
     private readonly CancellationTokenSource _autoCommitStop = new();
     private readonly Task _autoCommit = Task.CompletedTask;
+    // The consuming thread's own state (one caller at a time): the chunk being read, where in it, and
+    // what was handed out last. Nothing here is locked; positions are published through the chunk's
+    // ConsumedPositions with plain stores.
     private FetchedChunk? _chunk;
+    private ConsumedPositions _chunkPositions = new(-1, -1, -1);
     private BatchCursor _batches;
+    private int _chunkBytesRead;
     private RecordCursor _records;
     private bool _inBatch;
-    private PartitionState? _handedOutState;
-    private int _handedOutGeneration;
+    private long _openBatchNext;
+    private bool _chunkDetached;
+    private FetchedChunk? _lent;
+    private int _lease;
+    private ConsumedPositions? _handedOut;
     private long _handedOutNext;
     private int _disposed;
 
@@ -154,7 +162,7 @@ public sealed partial class Consumer : IAsyncDisposable
     public ValueTask<ConsumeResult> ConsumeOneAsync(CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
-        MarkHandedOutProcessed();
+        EndHandOut();
         if (_membership?.Pending is null && _membership?.Fatal is null && TryTakeBuffered(out var result))
         {
             return ValueTask.FromResult(result);
@@ -172,7 +180,7 @@ public sealed partial class Consumer : IAsyncDisposable
 
         await _autoCommitStop.CancelAsync();
         await _autoCommit;
-        MarkHandedOutProcessed(); // closing means done with it, as Kafka's close() commits what the last poll returned
+        EndHandOut(); // closing means done with it, as Kafka's close() commits what the last poll returned
         if (_membership is { IsActive: true })
         {
             // As Kafka's close(): hand everything back (commit, revocation callback) before leaving.
@@ -187,155 +195,13 @@ public sealed partial class Consumer : IAsyncDisposable
         _autoCommitStop.Dispose();
         _prefetched.Writer.TryComplete();
         await _fetchers.DisposeAsync();
+        DropChunk();
+        while (_prefetched.Reader.TryRead(out var unread))
+        {
+            unread.Release();
+        }
+
         _assignment.Dispose();
         _channels.Dispose();
-    }
-
-    private async ValueTask<ConsumeResult> ConsumeSlowAsync(CancellationToken cancellationToken)
-    {
-        while (true)
-        {
-            if (_membership is { } membership)
-            {
-                if (membership.Fatal is { } fatal)
-                {
-                    throw fatal;
-                }
-
-                if (membership.Pending is { } change && !change.Applied.IsCompleted)
-                {
-                    await ApplyGroupChangeAsync(change, cancellationToken);
-                }
-
-                if (TryTakeBuffered(out var buffered))
-                {
-                    return buffered;
-                }
-
-                // Wait for data or for the group to ask for a change, whichever comes first.
-                var posted = membership.Posted;
-                var ready = _prefetched.Reader.WaitToReadAsync(cancellationToken).AsTask();
-                if (await Task.WhenAny(ready, posted) == posted)
-                {
-                    continue;
-                }
-            }
-
-            var chunk = await _prefetched.Reader.ReadAsync(cancellationToken);
-            if (chunk.Error != ErrorCode.None)
-            {
-                if (chunk.Generation < 0 || chunk.Generation == chunk.State.Generation)
-                {
-                    throw new LogBrokerException(chunk.Error, chunk.ErrorMessage ?? chunk.Error.ToString());
-                }
-
-                continue;
-            }
-
-            _chunk = chunk;
-            _batches = new BatchCursor(chunk.Records);
-            _inBatch = false;
-            if (TryTakeBuffered(out var result))
-            {
-                return result;
-            }
-        }
-    }
-
-    /// <summary>The next record of the chunk being read, if any: no waiting and no allocation.</summary>
-    private bool TryTakeBuffered(out ConsumeResult result)
-    {
-        result = default;
-        while (_chunk is { } chunk)
-        {
-            var state = chunk.State;
-            if (chunk.Generation != state.Generation)
-            {
-                _chunk = null; // the position moved: what was fetched for the old one is void
-                return false;
-            }
-
-            if (_inBatch)
-            {
-                if (!_records.MoveNext(out var record))
-                {
-                    _inBatch = false;
-                    continue;
-                }
-
-                if (record.Offset < state.Position)
-                {
-                    continue; // a batch may start before the position asked for
-                }
-
-                if (!_assignment.TryAdvancePosition(state, chunk.Generation, record.Offset + 1))
-                {
-                    _chunk = null;
-                    return false;
-                }
-
-                _handedOutState = state;
-                _handedOutGeneration = chunk.Generation;
-                _handedOutNext = record.Offset + 1;
-                result = new ConsumeResult(state.Partition.Topic, state.Partition.Partition, record.Offset, record.Timestamp, record.Key, record.KeyIsNull, record.Value, record.ValueIsNull, new RecordHeaders(record.RawHeaders, record.HeaderCount), chunk.HighWatermark);
-                return true;
-            }
-
-            if (!_batches.MoveNext(out var batch))
-            {
-                _chunk = null;
-                return false;
-            }
-
-            OpenBatch(chunk, batch);
-        }
-
-        return false;
-    }
-
-    private void MarkHandedOutProcessed()
-    {
-        if (_handedOutState is { } state)
-        {
-            _handedOutState = null;
-            _assignment.MarkProcessed(state, _handedOutGeneration, _handedOutNext);
-        }
-    }
-
-    private void OpenBatch(FetchedChunk chunk, ReadOnlyMemory<byte> batch)
-    {
-        if (_options.CheckCrcs)
-        {
-            var verdict = RecordBatchValidator.Validate(batch.Span, int.MaxValue, BatchValidationMode.Stored, out _);
-            if (!verdict.IsValid)
-            {
-                _chunk = null;
-                throw new LogBrokerException(ErrorCode.CorruptMessage, $"{chunk.State.Partition}: a fetched batch failed its check: {verdict.Message}");
-            }
-        }
-
-        var view = new RecordBatch(batch.Span);
-        if (view.NextOffset <= chunk.State.Position)
-        {
-            return; // wholly before the position
-        }
-
-        if (view.Attributes.IsControl)
-        {
-            _assignment.TryAdvancePosition(chunk.State, chunk.Generation, view.NextOffset); // transaction markers are not records
-            return;
-        }
-
-        try
-        {
-            _records = RecordCursor.ForBatch(batch);
-        }
-        catch (InvalidDataException e)
-        {
-            _chunk = null;
-            throw new LogBrokerException(ErrorCode.CorruptMessage, $"{chunk.State.Partition}: batch at offset {view.BaseOffset} cannot be decompressed: {e.Message}", e);
-        }
-
-        _inBatch = true;
     }
 }

@@ -40,7 +40,7 @@ public class ObservabilityTests
         Assert.True(Value(text, "logbroker_partition_size_bytes", "topic=\"metered\",partition=\"1\"") > 0);
         Assert.Equal(1, Value(text, "logbroker_partition_segments", "topic=\"metered\",partition=\"1\""));
         Assert.True(Value(text, "logbroker_requests_total", "api=\"ProduceStream\",outcome=\"ok\"") >= 1);
-        Assert.True(Value(text, "logbroker_requests_total", "api=\"Fetch\",outcome=\"ok\"") >= 1);
+        Assert.True(Value(text, "logbroker_requests_total", "api=\"FetchRecords\",outcome=\"ok\"") >= 1); // the consumer fetches records frames
         Assert.True(Value(text, "logbroker_request_duration_seconds_count", "api=\"CreateTopics\"") >= 1);
         Assert.True(Value(text, "logbroker_open_connections", "listener=\"grpc\"") >= 1, "the admin client's connection is open");
         Assert.True(Value(text, "logbroker_open_connections", "listener=\"http\"") >= 1, "this scrape's connection is open");

@@ -5,7 +5,8 @@ namespace LogBroker.Client.Consuming;
 /// <summary>
 /// The consumer's assigned partitions and their positions, shared by the application's calls (assign,
 /// seek, consume) and the fetchers. Every change bumps <see cref="Version"/> and wakes the fetchers. One
-/// small lock guards it; it is never held across I/O.
+/// small lock guards it; it is never held across I/O, and never taken per record: the positions handed
+/// to the application move without it (<see cref="ConsumedPositions"/>), once per record or batch.
 /// </summary>
 internal sealed class AssignmentTable : IDisposable
 {
@@ -60,7 +61,7 @@ internal sealed class AssignmentTable : IDisposable
             var wanted = partitions.ToDictionary(p => p.TopicPartition, p => p.Offset);
             foreach (var tp in _states.Keys.Where(tp => !wanted.ContainsKey(tp)).ToList())
             {
-                _states[tp].Generation++; // stale data for it is dropped
+                _states[tp].Invalidate(); // stale data for it is dropped
                 _states.Remove(tp);
             }
 
@@ -220,33 +221,6 @@ internal sealed class AssignmentTable : IDisposable
             {
                 state.SeekTo(offset);
                 Bump();
-            }
-        }
-    }
-
-    /// <summary>The application consumed up to <paramref name="offset"/> (exclusive) of data fetched for <paramref name="generation"/>.</summary>
-    public bool TryAdvancePosition(PartitionState state, int generation, long offset)
-    {
-        lock (_lock)
-        {
-            if (state.Generation != generation)
-            {
-                return false;
-            }
-
-            state.Position = offset;
-            return true;
-        }
-    }
-
-    /// <summary>The application is done with the records before <paramref name="offset"/> (exclusive) of data fetched for <paramref name="generation"/>.</summary>
-    public void MarkProcessed(PartitionState state, int generation, long offset)
-    {
-        lock (_lock)
-        {
-            if (state.Generation == generation)
-            {
-                state.ProcessedPosition = offset;
             }
         }
     }

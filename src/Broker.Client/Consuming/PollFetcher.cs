@@ -3,6 +3,7 @@ using Grpc.Core;
 using LogBroker.Client.Internal;
 using LogBroker.Protocol.Batches;
 using LogBroker.Protocol.Errors;
+using LogBroker.Protocol.Framing;
 using LogBroker.Protocol.Grpc;
 
 namespace LogBroker.Client.Consuming;
@@ -10,13 +11,15 @@ namespace LogBroker.Client.Consuming;
 /// <summary>
 /// Long-poll fetching from one leader: one fetch in flight for all its assigned partitions; what comes
 /// back goes into the consumer's prefetch channel (waiting when it is full, which is what bounds
-/// prefetching), and the next fetch starts from where the data ended.
+/// prefetching), and the next fetch starts from where the data ended. Responses are records frames
+/// (<see cref="FramedFetchMethods.FetchRecords"/>): each partition's chunk is a slice of the one pooled
+/// buffer the response was received into, and holds a reference on it.
 /// </summary>
 internal sealed class PollFetcher(string leader, ChannelPool channels, ConsumerOptions options, AssignmentTable assignment, ChannelWriter<FetchedChunk> output, Func<FetchTarget, ErrorCode, string, ValueTask> onError)
 {
     public async Task RunAsync(Func<List<FetchTarget>> targets, CancellationToken cancellationToken)
     {
-        var client = new LogBroker.Protocol.Grpc.Fetch.FetchClient(channels.For(leader));
+        var invoker = channels.For(leader).CreateCallInvoker();
         var attempt = 0;
         while (!cancellationToken.IsCancellationRequested)
         {
@@ -48,10 +51,10 @@ internal sealed class PollFetcher(string leader, ChannelPool channels, ConsumerO
                 request.Topics.Add(topic);
             }
 
-            FetchResponse response;
+            RecordsFrame<RecordsFrameHeader> response;
             try
             {
-                var call = client.FetchAsync(request, deadline: DateTime.UtcNow + options.FetchMaxWait + options.RequestTimeout, cancellationToken: cancellationToken);
+                using var call = invoker.AsyncUnaryCall(FramedFetchMethods.FetchRecords, null, new CallOptions(deadline: DateTime.UtcNow + options.FetchMaxWait + options.RequestTimeout, cancellationToken: cancellationToken), request);
                 response = await call.ResponseAsync.WaitAsync(cancellationToken);
                 attempt = 0;
             }
@@ -66,36 +69,10 @@ internal sealed class PollFetcher(string leader, ChannelPool channels, ConsumerO
                 return;
             }
 
-            var anyData = false;
-            foreach (var topic in response.Topics)
+            bool anyData;
+            using (response)
             {
-                foreach (var result in topic.Partitions)
-                {
-                    if (!byPartition.TryGetValue((topic.Topic, result.Partition), out var target))
-                    {
-                        continue; // not asked for: nothing to deliver it to
-                    }
-
-                    if (result.ErrorCode != 0)
-                    {
-                        await onError(target, (ErrorCode)result.ErrorCode, result.ErrorMessage);
-                        continue;
-                    }
-
-                    var records = result.Records.Memory;
-                    if (records.IsEmpty)
-                    {
-                        assignment.TryAdvanceFetch(target, target.FetchPosition, result.HighWatermark);
-                        continue;
-                    }
-
-                    var next = BatchCursor.NextOffsetAfter(records.Span);
-                    if (next >= 0 && assignment.TryAdvanceFetch(target, next, result.HighWatermark))
-                    {
-                        anyData = true;
-                        await output.WriteAsync(new FetchedChunk(target.State, target.Generation, records, result.HighWatermark, ErrorCode.None, null), cancellationToken);
-                    }
-                }
+                anyData = await DeliverAsync(response, byPartition, cancellationToken);
             }
 
             if (!anyData && fetchable.Count > 0 && options.FetchMaxWait == TimeSpan.Zero)
@@ -103,6 +80,65 @@ internal sealed class PollFetcher(string leader, ChannelPool channels, ConsumerO
                 await Task.WhenAny(changed, Task.Delay(options.RetryBackoff, cancellationToken)); // a zero wait would otherwise spin
             }
         }
+    }
+
+    /// <summary>Hands each partition's slice of the frame to the consumer; true when any had records.</summary>
+    private async Task<bool> DeliverAsync(RecordsFrame<RecordsFrameHeader> response, Dictionary<(string Topic, int Partition), FetchTarget> byPartition, CancellationToken cancellationToken)
+    {
+        var buffer = response.Records!;
+        var slicer = new FrameSlicer(buffer.Memory);
+        var anyData = false;
+        foreach (var result in response.Header.Partitions)
+        {
+            if (!slicer.TryNext(result, out var records))
+            {
+                foreach (var each in byPartition.Values)
+                {
+                    await onError(each, ErrorCode.CorruptMessage, $"{leader} sent a fetch response whose records lengths run past its {buffer.Length} record bytes");
+                }
+
+                return anyData;
+            }
+
+            if (!byPartition.TryGetValue((result.Topic, result.Partition), out var target))
+            {
+                continue; // not asked for: nothing to deliver it to
+            }
+
+            if (result.ErrorCode != 0)
+            {
+                await onError(target, (ErrorCode)result.ErrorCode, result.ErrorMessage);
+                continue;
+            }
+
+            if (records.IsEmpty)
+            {
+                assignment.TryAdvanceFetch(target, target.FetchPosition, result.HighWatermark);
+                continue;
+            }
+
+            var next = BatchCursor.NextOffsetAfter(records.Span);
+            if (next >= 0 && assignment.TryAdvanceFetch(target, next, result.HighWatermark))
+            {
+                anyData = true;
+                buffer.AddReference();
+                var chunk = new FetchedChunk(target.State, target.Generation, records, result.HighWatermark, ErrorCode.None, null, buffer);
+                if (!output.TryWrite(chunk))
+                {
+                    try
+                    {
+                        await output.WriteAsync(chunk, cancellationToken);
+                    }
+                    catch
+                    {
+                        chunk.Release();
+                        throw;
+                    }
+                }
+            }
+        }
+
+        return anyData;
     }
 
     private async Task Backoff(int attempt, Task changed, CancellationToken cancellationToken)

@@ -8,11 +8,13 @@ using LogBroker.Broker.Groups;
 using LogBroker.Broker.Observability;
 using LogBroker.Broker.Partitions;
 using LogBroker.Storage;
+using Grpc.AspNetCore.Server.Model;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -240,6 +242,7 @@ public static class BrokerApp
             grpc.MaxSendMessageSize = null;
             grpc.Interceptors.Add<MetricsInterceptor>();
         });
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IServiceMethodProvider<FetchService>, FramedFetchMethodProvider>());
         services.AddGrpcReflection();
         services.AddGrpcHealthChecks().AddCheck<ReadinessCheck>("broker", tags: ["ready"]);
     }

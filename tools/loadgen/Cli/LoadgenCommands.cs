@@ -30,6 +30,7 @@ public sealed class LoadgenCommands
     private readonly Option<double> _rate = new("--rate") { HelpName = "RECORDS_PER_SEC", Description = "Records per second across all producers; 0 for flat out", DefaultValueFactory = _ => 0 };
     private readonly Option<int> _consumers = new("--consumers") { HelpName = "N", Description = "Consumer clients; partition p goes to consumer p mod N, and N is cut to the partition count", DefaultValueFactory = _ => 1 };
     private readonly Option<string> _fetchMode = new("--fetch-mode") { Description = "How consumers fetch", DefaultValueFactory = _ => "poll" };
+    private readonly Option<bool> _batch = new("--batch") { Description = "Consumers read whole fetched batches at a time (ConsumeBatchAsync) rather than one record per call" };
     private readonly Option<long> _from = new("--from") { Description = "Where to start reading in every partition: beginning, or an offset", DefaultValueFactory = _ => Offset.Beginning, CustomParser = ParseFrom, HelpName = "beginning|OFFSET" };
 
     public LoadgenCommands()
@@ -64,6 +65,7 @@ public sealed class LoadgenCommands
         {
             command.Add(_consumers);
             command.Add(_fetchMode);
+            command.Add(_batch);
         }
 
         if (mode == RunMode.Consume)
@@ -122,6 +124,7 @@ public sealed class LoadgenCommands
             {
                 Consumers = parse.GetValue(_consumers),
                 FetchMode = parse.GetValue(_fetchMode) == "push" ? FetchMode.Push : FetchMode.Poll,
+                Batch = parse.GetValue(_batch),
             };
         }
 

@@ -51,6 +51,9 @@ public sealed record LoadgenSettings
 
     public FetchMode FetchMode { get; init; } = FetchMode.Poll;
 
+    /// <summary>Consumers read whole fetched batches (<see cref="Consumer.ConsumeBatchAsync"/>) instead of a record at a time.</summary>
+    public bool Batch { get; init; }
+
     /// <summary>Time at the start whose records count in neither the histograms nor the throughput.</summary>
     public TimeSpan Warmup { get; init; }
 

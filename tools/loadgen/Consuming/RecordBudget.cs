@@ -12,6 +12,19 @@ public sealed class RecordBudget(long records)
     /// <summary>Completes when the last record has been claimed.</summary>
     public Task Spent => _spent.Task;
 
+    /// <summary>Claims up to <paramref name="records"/> at once; returns how many were granted (fewer once the budget runs out).</summary>
+    public long TryClaim(long records)
+    {
+        var left = Interlocked.Add(ref _left, -records);
+        var before = left + records;
+        if (before > 0 && left <= 0)
+        {
+            _spent.TrySetResult();
+        }
+
+        return Math.Clamp(before, 0, records);
+    }
+
     public bool TryClaim()
     {
         var left = Interlocked.Decrement(ref _left);

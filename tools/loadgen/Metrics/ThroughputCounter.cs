@@ -31,6 +31,19 @@ public sealed class ThroughputCounter
 
     public long MeasuredBytes => Bytes - Volatile.Read(ref _warmupBytes);
 
+    /// <summary>Counts <paramref name="records"/> records of <paramref name="bytes"/> bytes in all (a batch at once).</summary>
+    public void Add(long records, long bytes, bool inWarmup)
+    {
+        if (inWarmup)
+        {
+            Interlocked.Add(ref _warmupRecords, records);
+            Interlocked.Add(ref _warmupBytes, bytes);
+        }
+
+        Interlocked.Add(ref _bytes, bytes);
+        Interlocked.Add(ref _records, records);
+    }
+
     public void Add(long bytes, bool inWarmup)
     {
         if (inWarmup)

@@ -68,6 +68,7 @@ public sealed record SettingsEcho(
     double? DurationSeconds,
     double WarmupSeconds,
     string FetchMode,
+    bool Batch,
     string? From);
 
 /// <summary>Producer side totals; rates are acknowledged records over the measured window.</summary>
@@ -82,7 +83,10 @@ public sealed record ProduceSummary(
     double MegabytesPerSecond,
     double? ProducerThreadBytesAllocatedPerRecord);
 
-/// <summary>Consumer side totals over the measured window.</summary>
+/// <summary>
+/// Consumer side totals over the measured window. In consume mode, also the whole loadgen process's CPU
+/// time (user and system) and managed allocations over the replay, per record read: the consumer's cost.
+/// </summary>
 public sealed record ConsumeSummary(
     long Records,
     long Bytes,
@@ -90,7 +94,9 @@ public sealed record ConsumeSummary(
     long MeasuredRecords,
     double RecordsPerSecond,
     double MegabytesPerSecond,
-    long RecordsWithoutSendTime);
+    long RecordsWithoutSendTime,
+    double? ProcessCpuNanosPerRecord = null,
+    double? ProcessBytesAllocatedPerRecord = null);
 
 /// <summary>A latency distribution: headline percentiles and the full percentile spectrum.</summary>
 public sealed record LatencySummary(

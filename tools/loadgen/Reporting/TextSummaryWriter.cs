@@ -18,7 +18,7 @@ public static class TextSummaryWriter
 
         if (summary.Consume is not null)
         {
-            output.WriteLine(string.Create(c, $"  {s.Consumers} consumer(s), fetch {s.FetchMode}{(s.From is null ? string.Empty : ", from " + s.From)}"));
+            output.WriteLine(string.Create(c, $"  {s.Consumers} consumer(s), fetch {s.FetchMode}{(s.Batch ? ", batches" : string.Empty)}{(s.From is null ? string.Empty : ", from " + s.From)}"));
         }
 
         output.WriteLine(string.Create(c, $"  ran {summary.ElapsedSeconds:F2} s, warmup {s.WarmupSeconds:F0} s"));
@@ -31,6 +31,10 @@ public static class TextSummaryWriter
         if (summary.Consume is { } r)
         {
             output.WriteLine(string.Create(c, $"consume  {r.Records,14:N0} read  {r.Bytes,14:N0} bytes        | {r.RecordsPerSecond,12:N0} rec/s {r.MegabytesPerSecond,9:F2} MB/s over {r.MeasuredSeconds:F2} s"));
+            if (r.ProcessCpuNanosPerRecord is { } cpu && r.ProcessBytesAllocatedPerRecord is { } allocated)
+            {
+                output.WriteLine(string.Create(c, $"         per record read: {cpu:F1} ns of CPU, {allocated:F2} bytes allocated (the whole loadgen process)"));
+            }
         }
 
         if (summary.AckLatency is not null || summary.EndToEndLatency is not null)

@@ -40,6 +40,7 @@ public static class LoadRun
             using var reporterStop = new CancellationTokenSource();
             var reporting = reporter.RunAsync(reporterStop.Token);
 
+            var costAtStart = ProcessCost.Now();
             var consuming = metrics.Consumers.Select(c => c.RunAsync()).ToArray();
             await Task.WhenAll(metrics.Producers.Select(p => p.RunAsync(cancellationToken)));
             var produceEnd = metrics.Producers.Count > 0 ? metrics.Producers.Max(p => p.FinishedMicros) : MonotonicClock.NowMicros;
@@ -57,13 +58,14 @@ public static class LoadRun
 
             await Task.WhenAll(consuming);
             var consumeEnd = metrics.Consumers.Count > 0 ? metrics.Consumers.Max(c => c.FinishedMicros) : produceEnd;
+            var consumeCost = settings.Mode == RunMode.Consume ? ProcessCost.Now() - costAtStart : (ProcessCost?)null;
 
             await reporterStop.CancelAsync();
             await reporting;
             reporter.TakeSample();
             return SummaryBuilder.Build(new RunOutcome(
                 settings, partitionCount, producerOptions, metrics.Consumers.Count, startedAt, window, metrics, reporter.Series,
-                produceEnd, consumeEnd, MonotonicClock.NowMicros, cancellationToken.IsCancellationRequested));
+                produceEnd, consumeEnd, MonotonicClock.NowMicros, cancellationToken.IsCancellationRequested, consumeCost));
         }
         finally
         {
@@ -132,7 +134,7 @@ public static class LoadRun
         {
             var mine = reads.Where(r => r.Partition % n == i).ToArray();
             var endToEnd = settings.Mode == RunMode.EndToEnd ? metrics.EndToEnd.CreateRecorder() : null;
-            metrics.Add(new ConsumerWorker(i, options, settings.Topic, partitionCount, mine, window, endToEnd, budget, metrics.Errors));
+            metrics.Add(new ConsumerWorker(i, options, settings.Topic, partitionCount, mine, window, endToEnd, budget, metrics.Errors, settings.Batch));
         }
     }
 

@@ -18,4 +18,5 @@ public sealed record RunOutcome(
     long ProduceEndMicros,
     long ConsumeEndMicros,
     long EndMicros,
-    bool Interrupted);
+    bool Interrupted,
+    ProcessCost? ConsumeCost = null);

@@ -29,7 +29,7 @@ public static class SummaryBuilder
             ElapsedSeconds = Math.Round(window.SecondsSinceStart(outcome.EndMicros), 3),
             Interrupted = outcome.Interrupted,
             Produce = settings.Produces ? Produce(totals, metrics, window.MeasuredSeconds(outcome.ProduceEndMicros)) : null,
-            Consume = settings.Consumes ? Consume(totals, metrics, window.MeasuredSeconds(outcome.ConsumeEndMicros)) : null,
+            Consume = settings.Consumes ? Consume(totals, metrics, window.MeasuredSeconds(outcome.ConsumeEndMicros), outcome.ConsumeCost) : null,
             AckLatency = settings.Produces ? Latency(metrics.Ack.Total) : null,
             EndToEndLatency = settings.Mode == RunMode.EndToEnd ? Latency(metrics.EndToEnd.Total) : null,
             Errors = errors.ByCode(),
@@ -83,14 +83,16 @@ public static class SummaryBuilder
             allocationRecords > 0 ? Math.Round((double)allocatedBytes / allocationRecords, 2) : null);
     }
 
-    private static ConsumeSummary Consume(CounterTotals totals, RunMetrics metrics, double seconds) => new(
+    private static ConsumeSummary Consume(CounterTotals totals, RunMetrics metrics, double seconds, ProcessCost? cost) => new(
         totals.Consumed,
         totals.ConsumedBytes,
         Math.Round(seconds, 3),
         totals.MeasuredConsumed,
         Rate(totals.MeasuredConsumed, seconds),
         Rate(totals.MeasuredConsumedBytes / 1e6, seconds),
-        metrics.Consumers.Sum(c => c.RecordsWithoutSendTime));
+        metrics.Consumers.Sum(c => c.RecordsWithoutSendTime),
+        cost is { } c && totals.Consumed > 0 ? Math.Round(c.Cpu.TotalMicroseconds * 1000 / totals.Consumed, 1) : null,
+        cost is { } a && totals.Consumed > 0 ? Math.Round((double)a.AllocatedBytes / totals.Consumed, 2) : null);
 
     private static SettingsEcho Echo(LoadgenSettings s, int partitions, ProducerOptions producer, int consumers) => new(
         s.Bootstrap,
@@ -109,6 +111,7 @@ public static class SummaryBuilder
         s.EffectiveDuration?.TotalSeconds,
         s.Warmup.TotalSeconds,
         s.FetchMode.ToString().ToLowerInvariant(),
+        s.Consumes && s.Batch,
         s.Mode == RunMode.Consume ? (s.From == Offset.Beginning ? "beginning" : s.From.ToString(System.Globalization.CultureInfo.InvariantCulture)) : null);
 
     private static double Rate(double amount, double seconds) => seconds > 0 ? Math.Round(amount / seconds, 3) : 0;
