@@ -2,10 +2,14 @@ using System.Net;
 using LogBroker.Broker.Api;
 using LogBroker.Broker.Cluster;
 using LogBroker.Broker.Groups;
+using LogBroker.Broker.Kafka;
+using LogBroker.Broker.Kafka.Adapters;
+using LogBroker.Broker.Kafka.Network;
 using LogBroker.Broker.Observability;
 using LogBroker.Broker.Partitions;
 using LogBroker.Storage;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
@@ -19,7 +23,8 @@ namespace LogBroker.Broker.Hosting;
 
 /// <summary>
 /// Builds the broker process: configuration layers, Kestrel listeners (gRPC on HTTP/2 without TLS;
-/// health and metrics on HTTP/1.1), the domain objects, and the gRPC services that adapt them.
+/// health and metrics on HTTP/1.1; when enabled, Kafka's wire protocol on raw TCP), the domain
+/// objects, and the gRPC services and Kafka handlers that adapt them.
 /// Tests build the same app with a temp data directory and port 0.
 /// </summary>
 public static class BrokerApp
@@ -33,6 +38,8 @@ public static class BrokerApp
         ["--advertised-host"] = "LogBroker:AdvertisedHost",
         ["--grpc-port"] = "LogBroker:GrpcPort",
         ["--http-port"] = "LogBroker:HttpPort",
+        ["--kafka-enabled"] = "LogBroker:KafkaEnabled",
+        ["--kafka-port"] = "LogBroker:KafkaPort",
     };
 
     /// <summary>Concurrent calls per client connection; a gRPC client opens more connections past it.</summary>
@@ -49,6 +56,7 @@ public static class BrokerApp
         var topicDefaults = options.Validate();
 
         var endpoints = new BrokerEndpoints();
+        var kafkaEndpoint = new KafkaEndpoint(options);
         var metrics = new BrokerMetrics();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -65,6 +73,14 @@ public static class BrokerApp
                 CountConnections(listen, metrics, "http");
                 endpoints.Http = listen;
             });
+            if (options.KafkaEnabled)
+            {
+                kestrel.Listen(address, options.KafkaPort, listen =>
+                {
+                    listen.UseConnectionHandler<KafkaConnectionHandler>();
+                    kafkaEndpoint.Listener = listen;
+                });
+            }
 
             // Flow control is what stops a client whose requests wait for in-flight budget
             // (RequestBudgetMiddleware): such a stream holds at most its window of unread bytes, and
@@ -80,6 +96,11 @@ public static class BrokerApp
 
         builder.Services.AddSingleton(metrics);
         AddBrokerServices(builder.Services, options, topicDefaults, endpoints);
+        if (options.KafkaEnabled)
+        {
+            builder.Services.AddKafkaListener(options);
+            builder.Services.AddSingleton(kafkaEndpoint);
+        }
 
         var app = builder.Build();
         app.UseMiddleware<RequestBudgetMiddleware>();

@@ -139,5 +139,7 @@ public sealed class FetchResponse(ErrorCode error, IReadOnlyList<FetchTopicRespo
         {
             owner?.Dispose();
         }
+
+        base.Dispose(disposing);
     }
 }
