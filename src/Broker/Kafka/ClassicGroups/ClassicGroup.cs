@@ -74,10 +74,11 @@ internal sealed class ClassicGroup(string groupId)
 
     public ClassicMember? FindByInstance(string instanceId) => Members.Values.FirstOrDefault(m => m.InstanceId == instanceId);
 
-    public void Add(ClassicMember member)
+    /// <summary>Adds a member; the first one decides the group's protocol type.</summary>
+    public void Add(ClassicMember member, string protocolType)
     {
         Members[member.MemberId] = member;
-        ProtocolType ??= member.ProtocolType;
+        ProtocolType ??= protocolType;
     }
 
     /// <summary>

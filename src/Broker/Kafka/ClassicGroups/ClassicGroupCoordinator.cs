@@ -318,13 +318,13 @@ public sealed partial class ClassicGroupCoordinator(ClassicGroupOptions options,
             }
 
             member = new ClassicMember(memberId);
-            group.Add(member);
+            group.Add(member, request.ProtocolType);
             logger.LogInformation("Member {MemberId} joined classic group {Group}", memberId, group.GroupId);
         }
         else if (group.TakePendingMember(request.MemberId))
         {
             member = new ClassicMember(request.MemberId);
-            group.Add(member);
+            group.Add(member, request.ProtocolType);
             logger.LogInformation("Member {MemberId} joined classic group {Group}", request.MemberId, group.GroupId);
         }
         else if (!group.Members.TryGetValue(request.MemberId, out member))
