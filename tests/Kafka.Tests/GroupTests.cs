@@ -192,6 +192,28 @@ public sealed class GroupTests
         Assert.Equal(6, committed.Values.Sum(o => o.Offset));
     }
 
+    [Fact]
+    public async Task A_group_with_classic_members_refuses_KIP848_members()
+    {
+        await using var broker = await KafkaBrokerHost.StartAsync();
+        await CreateTopicAsync(broker, "classic-owned", 1);
+        using var classic = broker.Consumer("either-or");
+        classic.Subscribe("classic-owned");
+        KafkaConsume.Until(classic, () => classic.Assignment.Count == 1, "the classic member owns the partition");
+
+        using var modern = broker.Consumer("either-or", c =>
+        {
+            c.GroupProtocol = GroupProtocol.Consumer;
+            c.SessionTimeoutMs = null;
+            c.HeartbeatIntervalMs = null;
+        });
+        modern.Subscribe("classic-owned");
+        var refusal = Assert.Throws<ConsumeException>(() => KafkaConsume.For(modern, KafkaConsume.Deadline));
+        Assert.Equal(Confluent.Kafka.ErrorCode.InconsistentGroupProtocol, refusal.Error.Code);
+        Assert.Single(classic.Assignment);
+        classic.Close();
+    }
+
     private static async Task CreateTopicAsync(KafkaBrokerHost broker, string name, int partitions)
     {
         using var admin = broker.Admin();
