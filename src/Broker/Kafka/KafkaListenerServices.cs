@@ -58,6 +58,7 @@ public static class KafkaListenerServices
         // InitProducerId is served (and advertised) only once something hands out producer ids.
         services.AddSingleton(sp => new KafkaApiRegistry(sp.GetServices<IKafkaApiHandler>()
             .Concat(sp.GetService<IProducerIdSource>() is { } source ? [new InitProducerIdHandler(source)] : [])));
+        services.AddHostedService<KafkaListenerAnnouncement>();
         return services;
     }
 }
