@@ -73,6 +73,23 @@ public sealed class AdminTests
     }
 
     [Fact]
+    public async Task Broker_configs_are_the_topic_defaults_and_cannot_be_altered()
+    {
+        await using var broker = await KafkaBrokerHost.StartAsync("--LogBroker:TopicDefaults:retention.ms", "7200000");
+        using var admin = broker.Admin();
+        var resource = new ConfigResource { Type = ResourceType.Broker, Name = "1" };
+        var entries = (await admin.DescribeConfigsAsync([resource])).Single().Entries;
+        Assert.Equal("7200000", entries["retention.ms"].Value);
+        Assert.True(entries["retention.ms"].IsReadOnly);
+
+        var refused = await Assert.ThrowsAsync<IncrementalAlterConfigsException>(() => admin.IncrementalAlterConfigsAsync(new Dictionary<ConfigResource, List<ConfigEntry>>
+        {
+            [resource] = [new ConfigEntry { Name = "retention.ms", Value = "1", IncrementalOperation = AlterConfigOpType.Set }],
+        }));
+        Assert.Equal(Confluent.Kafka.ErrorCode.InvalidRequest, refused.Results.Single().Error.Code);
+    }
+
+    [Fact]
     public async Task Offsets_are_listed_by_position_and_by_time()
     {
         await using var broker = await KafkaBrokerHost.StartAsync();

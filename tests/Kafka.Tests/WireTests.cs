@@ -144,6 +144,53 @@ public sealed class WireTests
         Assert.Equal(0, reader.ReadInt64()); // base offset
     }
 
+    [Fact]
+    public async Task A_failed_acks_0_produce_closes_its_connection_as_Kafka_does()
+    {
+        await using var broker = await KafkaBrokerHost.StartAsync();
+        using var connection = await RawKafkaConnection.OpenAsync(broker.Bootstrap);
+        await connection.SendAsync(RawKafkaConnection.Frame(ProduceKey, 3, 1, ProduceBody("no-such-topic", acks: 0, TestBatches.Create(1))));
+        Assert.True(await connection.IsClosedByBrokerAsync());
+    }
+
+    [Fact]
+    public async Task OffsetForLeaderEpoch_tells_where_an_epoch_ends_and_refuses_epochs_it_does_not_have()
+    {
+        await using var broker = await KafkaBrokerHost.StartAsync();
+        await using (var admin = broker.GrpcAdmin())
+        {
+            await admin.CreateTopicAsync("epochs");
+        }
+
+        using var connection = await RawKafkaConnection.OpenAsync(broker.Bootstrap);
+        await connection.SendAsync(RawKafkaConnection.Frame(ProduceKey, 3, 1, ProduceBody("epochs", acks: 1, TestBatches.Create(7))));
+        await connection.ReceiveAsync();
+
+        // v2: per topic, partitions of (partition, current leader epoch, epoch asked about)
+        byte[] query(int currentLeaderEpoch) =>
+        [
+            .. RawKafkaConnection.Int32(1), .. RawKafkaConnection.String("epochs"),
+            .. RawKafkaConnection.Int32(1), .. RawKafkaConnection.Int32(0), .. RawKafkaConnection.Int32(currentLeaderEpoch), .. RawKafkaConnection.Int32(0),
+        ];
+        var answers = new List<(short Error, int Epoch, long EndOffset)>();
+        foreach (var current in new[] { -1, 0, 3 })
+        {
+            await connection.SendAsync(RawKafkaConnection.Frame(23, 2, 2, query(current)));
+            var reader = new KafkaReader((await connection.ReceiveAsync())!.Value.Body, flexible: false);
+            reader.ReadInt32(); // throttle
+            reader.ReadArrayCountNotNull();
+            reader.ReadString();
+            reader.ReadArrayCountNotNull();
+            var error = reader.ReadInt16();
+            reader.ReadInt32(); // partition
+            answers.Add((error, reader.ReadInt32(), reader.ReadInt64()));
+        }
+
+        Assert.Equal(((short)0, 0, 7L), answers[0]); // no current epoch given: not checked
+        Assert.Equal(((short)0, 0, 7L), answers[1]); // epoch 0 is the current one: it reaches the log end
+        Assert.Equal(75, answers[2].Error); // UNKNOWN_LEADER_EPOCH: the client is ahead of this broker
+    }
+
     /// <summary>Produce v3: null transactional id, acks, timeout, one topic with partition 0 holding <paramref name="records"/>.</summary>
     private static byte[] ProduceBody(string topic, short acks, byte[] records) =>
     [

@@ -54,6 +54,21 @@ public sealed class ProduceHandler(KafkaPartitions partitions) : KafkaApiHandler
             results[^1].Item2.Add(new ProducePartitionResponse(partition, outcome.Error, outcome.BaseOffset, outcome.LogAppendTime, outcome.LogStartOffset, outcome.Message));
         }
 
-        return request.Acks == 0 ? null : new ProduceResponse(results);
+        if (request.Acks == 0)
+        {
+            // No response to carry the error: Kafka closes the connection, so the producer notices,
+            // refreshes its metadata and reconnects.
+            foreach (var (topic, partitions) in results)
+            {
+                if (partitions.FirstOrDefault(p => p.Error != ErrorCode.None) is { } failed)
+                {
+                    throw new KafkaProtocolException($"an acks=0 produce to {topic}-{failed.Partition} failed with {failed.Error} ({failed.ErrorMessage}); closing the connection to tell the producer");
+                }
+            }
+
+            return null;
+        }
+
+        return new ProduceResponse(results);
     }
 }

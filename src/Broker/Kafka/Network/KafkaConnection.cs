@@ -248,6 +248,11 @@ internal sealed class KafkaConnection(ConnectionContext connection, KafkaApiRegi
                 }
             }
         }
+        catch (KafkaProtocolException e)
+        {
+            logger.LogWarning("Kafka connection {Connection} from {Remote} closed: {Reason}", connection.ConnectionId, connection.RemoteEndPoint, e.Message);
+            await AbortAsync(closing);
+        }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             if (e is IOException or ConnectionResetException or ConnectionAbortedException)
