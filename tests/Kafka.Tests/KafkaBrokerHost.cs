@@ -29,6 +29,8 @@ public sealed class KafkaBrokerHost : IAsyncDisposable
 
     public string DataDirectory => _data.Path;
 
+    public IServiceProvider Services => _app?.Services ?? throw new InvalidOperationException("the broker is not running");
+
     public static async Task<KafkaBrokerHost> StartAsync(params string[] extraArgs)
     {
         var host = new KafkaBrokerHost(extraArgs);
@@ -107,8 +109,10 @@ public sealed class KafkaBrokerHost : IAsyncDisposable
     {
         if (_app is not null)
         {
-            await _app.StopAsync();
-            await _app.DisposeAsync();
+            var app = _app;
+            _app = null;
+            await app.StopAsync();
+            await app.DisposeAsync();
         }
 
         _data.Dispose();

@@ -41,7 +41,10 @@ public sealed record FetchRequest(int ReplicaId, int MaxWaitMs, int MinBytes, in
                     reader.ReadInt32(); // last fetched epoch: for followers
                 }
 
-                reader.ReadInt64(); // log start offset: for followers
+                if (version >= 5)
+                {
+                    reader.ReadInt64(); // log start offset: for followers
+                }
                 var partitionMaxBytes = reader.ReadInt32();
                 reader.SkipTaggedFields();
                 partitions.Add(new FetchPartitionData(index, leaderEpoch, offset, partitionMaxBytes));
@@ -116,7 +119,11 @@ public sealed class FetchResponse(ErrorCode error, IReadOnlyList<FetchTopicRespo
                 writer.WriteInt16(p.Error);
                 writer.WriteInt64(p.HighWatermark);
                 writer.WriteInt64(p.LastStableOffset);
-                writer.WriteInt64(p.LogStartOffset);
+                if (version >= 5)
+                {
+                    writer.WriteInt64(p.LogStartOffset);
+                }
+
                 writer.WriteArrayCount(-1); // aborted transactions: none without transactions
                 if (version >= 11)
                 {
