@@ -54,10 +54,6 @@ public sealed class KafkaTopicAdmin(TopicController controller, MetadataStore me
             .Select(kv => new KafkaTopicConfig(kv.Key, kv.Value, spec.ConfigOverrides.ContainsKey(kv.Key)))];
     }
 
-    /// <summary>The topic's own overrides (what an incremental alter starts from), or null if it does not exist.</summary>
-    public IReadOnlyDictionary<string, string>? TopicOverrides(string name) =>
-        metadata.Topics.TryGetValue(name, out var spec) ? spec.ConfigOverrides : null;
-
     /// <summary>The broker-wide topic defaults, as a broker's configs (Kafka's log.* settings are these).</summary>
     public IReadOnlyDictionary<string, string> BrokerDefaults() => TopicConfigKeys.ToDictionary(configs.Defaults);
 }
