@@ -14,7 +14,7 @@ public sealed class ControllerService(QuorumController controller) : Proto.Contr
 {
     public override async Task<Proto.BrokerRegistrationResponse> RegisterBroker(Proto.BrokerRegistrationRequest request, ServerCallContext context)
     {
-        var result = await controller.RegisterBrokerAsync(new BrokerRegistrationRequest(request.NodeId, request.Address, request.Rack, request.IncarnationId, request.PreviousShutdownClean), context.CancellationToken);
+        var result = await controller.RegisterBrokerAsync(new BrokerRegistrationRequest(request.NodeId, request.Address, request.Rack, request.IncarnationId, request.PreviousShutdownClean, request.KafkaEndpoint), context.CancellationToken);
         return new Proto.BrokerRegistrationResponse { ErrorCode = (int)result.Error, ErrorMessage = result.Message ?? string.Empty, BrokerEpoch = result.BrokerEpoch, MetadataOffset = result.MetadataOffset };
     }
 

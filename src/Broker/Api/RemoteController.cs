@@ -20,7 +20,7 @@ public sealed class RemoteController(string address, BrokerChannels channels) : 
         CallAsync(
             async (deadline, token) =>
             {
-                var r = await _client.RegisterBrokerAsync(new Proto.BrokerRegistrationRequest { NodeId = request.NodeId, Address = request.Address, Rack = request.Rack, IncarnationId = request.IncarnationId, PreviousShutdownClean = request.PreviousShutdownClean }, deadline: deadline, cancellationToken: token);
+                var r = await _client.RegisterBrokerAsync(new Proto.BrokerRegistrationRequest { NodeId = request.NodeId, Address = request.Address, Rack = request.Rack, IncarnationId = request.IncarnationId, PreviousShutdownClean = request.PreviousShutdownClean, KafkaEndpoint = request.KafkaEndpoint }, deadline: deadline, cancellationToken: token);
                 return new BrokerRegistrationResult((ErrorCode)r.ErrorCode, r.ErrorMessage, r.BrokerEpoch, r.MetadataOffset);
             },
             message => new BrokerRegistrationResult(ErrorCode.NetworkException, message, -1, 0),

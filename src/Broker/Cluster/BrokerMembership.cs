@@ -52,8 +52,9 @@ public sealed class BrokerMembership(
         }
     }
 
-    public void Start(string address, bool previousShutdownClean) =>
-        _loop = Task.Run(() => RunAsync(address, previousShutdownClean, _stopping.Token));
+    /// <summary>Registers (and then heartbeats) with this broker's gRPC address and, when on, its Kafka listener's host:port.</summary>
+    public void Start(string address, string kafkaEndpoint, bool previousShutdownClean) =>
+        _loop = Task.Run(() => RunAsync(address, kafkaEndpoint, previousShutdownClean, _stopping.Token));
 
     /// <summary>
     /// Controlled shutdown: asks the controller to move this broker's leaderships away and waits until
@@ -103,13 +104,13 @@ public sealed class BrokerMembership(
         _stopping.Dispose();
     }
 
-    private async Task RunAsync(string address, bool previousShutdownClean, CancellationToken cancellationToken)
+    private async Task RunAsync(string address, string kafkaEndpoint, bool previousShutdownClean, CancellationToken cancellationToken)
     {
         while (!cancellationToken.IsCancellationRequested)
         {
             if (BrokerEpoch < 0)
             {
-                var registered = await controller.RegisterBrokerAsync(new BrokerRegistrationRequest(identity.NodeId, address, options.Rack, _incarnation, previousShutdownClean), cancellationToken);
+                var registered = await controller.RegisterBrokerAsync(new BrokerRegistrationRequest(identity.NodeId, address, options.Rack, _incarnation, previousShutdownClean, kafkaEndpoint), cancellationToken);
                 if (registered.Error != ErrorCode.None)
                 {
                     logger.LogInformation("Registration of node {NodeId} refused ({Error}: {Message}); retrying", identity.NodeId, registered.Error, registered.Message);

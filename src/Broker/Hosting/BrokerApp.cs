@@ -5,11 +5,15 @@ using LogBroker.Broker.Cluster.Controller;
 using LogBroker.Broker.Cluster.Quorum;
 using LogBroker.Broker.Partitions.Replication;
 using LogBroker.Broker.Groups;
+using LogBroker.Broker.Kafka;
+using LogBroker.Broker.Kafka.Adapters;
+using LogBroker.Broker.Kafka.Network;
 using LogBroker.Broker.Observability;
 using LogBroker.Broker.Partitions;
 using LogBroker.Storage;
 using Grpc.AspNetCore.Server.Model;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
@@ -24,7 +28,8 @@ namespace LogBroker.Broker.Hosting;
 
 /// <summary>
 /// Builds the broker process: configuration layers, Kestrel listeners (gRPC on HTTP/2 without TLS;
-/// health and metrics on HTTP/1.1), the domain objects, and the gRPC services that adapt them.
+/// health and metrics on HTTP/1.1; when enabled, Kafka's wire protocol on raw TCP), the domain
+/// objects, and the gRPC services and Kafka handlers that adapt them.
 /// Tests build the same app with a temp data directory and port 0.
 /// </summary>
 public static class BrokerApp
@@ -40,6 +45,8 @@ public static class BrokerApp
         ["--http-port"] = "LogBroker:HttpPort",
         ["--controller-voters"] = "LogBroker:ControllerVoters",
         ["--controller-port"] = "LogBroker:ControllerPort",
+        ["--kafka-enabled"] = "LogBroker:KafkaEnabled",
+        ["--kafka-port"] = "LogBroker:KafkaPort",
     };
 
     /// <summary>Concurrent calls per client connection; a gRPC client opens more connections past it.</summary>
@@ -56,6 +63,7 @@ public static class BrokerApp
         var topicDefaults = options.Validate();
 
         var endpoints = new BrokerEndpoints();
+        var kafkaEndpoint = new KafkaEndpoint(options);
         var metrics = new BrokerMetrics();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
@@ -72,6 +80,14 @@ public static class BrokerApp
                 CountConnections(listen, metrics, "http");
                 endpoints.Http = listen;
             });
+            if (options.KafkaEnabled)
+            {
+                kestrel.Listen(address, options.KafkaPort, listen =>
+                {
+                    listen.UseConnectionHandler<KafkaConnectionHandler>();
+                    kafkaEndpoint.Listener = listen;
+                });
+            }
 
             // Flow control is what stops a client whose requests wait for in-flight budget
             // (RequestBudgetMiddleware): such a stream holds at most its window of unread bytes, and
@@ -87,6 +103,12 @@ public static class BrokerApp
 
         builder.Services.AddSingleton(metrics);
         AddBrokerServices(builder.Services, options, topicDefaults, endpoints);
+        if (options.KafkaEnabled)
+        {
+            builder.Services.AddKafkaListener(options);
+        }
+
+        builder.Services.AddSingleton(kafkaEndpoint);
 
         var app = builder.Build();
         app.UseMiddleware<RequestBudgetMiddleware>();

@@ -32,6 +32,7 @@ public sealed class BrokerLifecycle(
     Groups.GroupStore groupStore,
     BrokerIdentity identity,
     BrokerEndpoints endpoints,
+    Kafka.Adapters.KafkaEndpoint kafkaEndpoint,
     BrokerOptions options,
     IHostApplicationLifetime lifetime,
     ILogger<BrokerLifecycle> logger) : IHostedLifecycleService
@@ -61,7 +62,7 @@ public sealed class BrokerLifecycle(
         {
             var address = endpoints.GrpcAddress(options);
             identity.SetAddress(address);
-            membership.Start(address, logs.HadCleanShutdown);
+            membership.Start(address, kafkaEndpoint.Advertised, logs.HadCleanShutdown);
             _ = membership.Unfenced.ContinueWith(
                 async _ =>
                 {

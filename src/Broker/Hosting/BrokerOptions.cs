@@ -29,6 +29,27 @@ public sealed class BrokerOptions
     /// <summary>HTTP/1.1: health endpoints and Prometheus <c>/metrics</c>.</summary>
     public int HttpPort { get; set; } = 9401;
 
+    /// <summary>Whether the Kafka wire-protocol listener runs (for Kafka's own clients and tools, beside gRPC).</summary>
+    public bool KafkaEnabled { get; set; }
+
+    /// <summary>Port of the Kafka listener (Kafka's default).</summary>
+    public int KafkaPort { get; set; } = 9092;
+
+    /// <summary>Largest Kafka request frame accepted (Kafka's socket.request.max.bytes); a larger one closes its connection.</summary>
+    public int KafkaMaxRequestBytes { get; set; } = 100 * 1024 * 1024;
+
+    /// <summary>Kafka request bytes held at once across all Kafka connections (Kafka's queued.max.request.bytes).</summary>
+    public long KafkaMaxInFlightBytes { get; set; } = 256L * 1024 * 1024;
+
+    /// <summary>Kafka request bytes one connection may hold (read and not yet answered).</summary>
+    public long KafkaMaxInFlightBytesPerConnection { get; set; } = 64L * 1024 * 1024;
+
+    /// <summary>Requests one Kafka connection may have read and not yet answered (pipelining depth).</summary>
+    public int KafkaMaxQueuedRequestsPerConnection { get; set; } = 128;
+
+    /// <summary>How long the first rebalance of an empty classic group waits for more members (Kafka's group.initial.rebalance.delay.ms).</summary>
+    public int KafkaGroupInitialRebalanceDelayMs { get; set; } = 3000;
+
     /// <summary>Largest single gRPC message accepted (Kafka's socket.request.max.bytes).</summary>
     public int MaxRequestBytes { get; set; } = 100 * 1024 * 1024;
 
@@ -134,6 +155,10 @@ public sealed class BrokerOptions
         Require(IPAddress.TryParse(BindAddress, out _), $"BindAddress '{BindAddress}' is not an IP address");
         Require(GrpcPort is >= 0 and <= 65535 && HttpPort is >= 0 and <= 65535, "ports must be from 0 to 65535");
         Require(GrpcPort == 0 || GrpcPort != HttpPort, "GrpcPort and HttpPort must differ");
+        Require(KafkaPort is >= 0 and <= 65535, "KafkaPort must be from 0 to 65535");
+        Require(!KafkaEnabled || KafkaPort == 0 || (KafkaPort != GrpcPort && KafkaPort != HttpPort), "KafkaPort must differ from GrpcPort and HttpPort");
+        Require(KafkaMaxRequestBytes >= 1024 && KafkaMaxInFlightBytes > 0 && KafkaMaxInFlightBytesPerConnection > 0 && KafkaMaxQueuedRequestsPerConnection > 0, "Kafka request limits must be positive (KafkaMaxRequestBytes at least 1024)");
+        Require(KafkaGroupInitialRebalanceDelayMs >= 0, "KafkaGroupInitialRebalanceDelayMs must not be negative");
         Require(MaxRequestBytes > 0 && MaxInFlightBytes > 0 && MaxInFlightBytesPerConnection > 0, "request and in-flight limits must be positive");
         Require(MaxFetchWaitMs >= 0 && FlushCheckIntervalMs > 0 && RetentionCheckIntervalMs > 0 && CheckpointIntervalMs > 0, "intervals must be positive");
         Require(!string.IsNullOrWhiteSpace(DataDirectory), "DataDirectory must be set");

@@ -62,6 +62,7 @@ public sealed partial class QuorumController
                         Rack = request.Rack,
                         IncarnationId = request.IncarnationId,
                         PreviousShutdownClean = request.PreviousShutdownClean,
+                        KafkaEndpoint = request.KafkaEndpoint,
                     },
                 });
                 return offset =>

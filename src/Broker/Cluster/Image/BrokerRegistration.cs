@@ -14,7 +14,8 @@ public sealed record BrokerRegistration(
     string IncarnationId,
     bool PreviousShutdownClean,
     bool Fenced,
-    bool ShuttingDown)
+    bool ShuttingDown,
+    string KafkaEndpoint = "")
 {
     /// <summary>May lead partitions and join ISRs.</summary>
     public bool IsActive => !Fenced && !ShuttingDown;

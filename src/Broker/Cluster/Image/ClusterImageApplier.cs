@@ -31,7 +31,7 @@ public static class ClusterImageApplier
                 var r = record.BrokerRegistered;
                 return image with
                 {
-                    Brokers = image.Brokers.SetItem(r.NodeId, new BrokerRegistration(r.NodeId, index, r.Address, r.Rack, r.IncarnationId, r.PreviousShutdownClean, Fenced: true, ShuttingDown: false)),
+                    Brokers = image.Brokers.SetItem(r.NodeId, new BrokerRegistration(r.NodeId, index, r.Address, r.Rack, r.IncarnationId, r.PreviousShutdownClean, Fenced: true, ShuttingDown: false, r.KafkaEndpoint)),
                 };
             case MetadataRecord.RecordOneofCase.BrokerFenced:
                 return ChangeBroker(image, record.BrokerFenced.NodeId, record.BrokerFenced.BrokerEpoch, b => b with { Fenced = true }, logger);
@@ -115,6 +115,7 @@ public static class ClusterImageApplier
                     Rack = broker.Rack,
                     IncarnationId = broker.IncarnationId,
                     PreviousShutdownClean = broker.PreviousShutdownClean,
+                    KafkaEndpoint = broker.KafkaEndpoint,
                 },
                 BrokerEpoch = broker.BrokerEpoch,
                 Fenced = broker.Fenced,
@@ -140,7 +141,7 @@ public static class ClusterImageApplier
         foreach (var b in snapshot.Brokers)
         {
             var r = b.Registration;
-            brokers[r.NodeId] = new BrokerRegistration(r.NodeId, b.BrokerEpoch, r.Address, r.Rack, r.IncarnationId, r.PreviousShutdownClean, b.Fenced, b.ShuttingDown);
+            brokers[r.NodeId] = new BrokerRegistration(r.NodeId, b.BrokerEpoch, r.Address, r.Rack, r.IncarnationId, r.PreviousShutdownClean, b.Fenced, b.ShuttingDown, r.KafkaEndpoint);
         }
 
         var partitions = snapshot.Partitions.ToLookup(p => p.Topic, StringComparer.Ordinal);
